@@ -1,0 +1,260 @@
+"""Demo content for a newcomer: sections, people, generated photos, stories and the seed wire story.
+
+Idempotent: everything is looked up by its natural key first, so running it twice creates
+nothing twice.
+"""
+
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from articles.models import Article, Author, Byline, Photo, Section, Status
+
+WIRE_DIR = Path(__file__).resolve().parents[2] / "demo" / "wire"
+SEED_FILE = "000_5ada4b7a9c93438c.txt"
+
+ACCOUNTS = [
+    # username, password, full name, what they may do
+    ("editor", "newsroom-editor", "Erin Editor", "editor"),
+    ("writer", "newsroom-writer", "Will Writer", "writer"),
+]
+
+SECTIONS = [
+    ("World", "world", "News from every continent."),
+    ("Politics", "politics", "Power, policy and the people who make it."),
+    ("Business", "business", "Markets, companies and the economy."),
+    ("Science", "science", "Research, space and the natural world."),
+    ("Culture", "culture", "Books, film, music and ideas."),
+]
+
+AUTHORS = [
+    ("Will Writer", "will-writer", "Covers science and the environment.", "writer"),
+    ("Erin Editor", "erin-editor", "Foreign editor.", "editor"),
+    ("Amira Haddad", "amira-haddad", "Business correspondent.", None),
+    ("Reuters", "reuters", "The international news agency.", None),
+]
+
+PHOTOS = [
+    ("demo-harbour", (14, 84, 126), (240, 171, 61), "Container cranes over a harbour at dusk"),
+    ("demo-lab", (27, 94, 32), (200, 230, 201), "Rows of test tubes in a laboratory rack"),
+    ("demo-stage", (74, 20, 140), (255, 205, 210), "An empty theatre stage under spotlights"),
+]
+
+STORIES = [
+    {
+        "slug": "port-traffic-rebounds",
+        "headline": "Port traffic rebounds as shipping costs fall",
+        "dek": "Container volumes rose for a third month running, easing pressure on prices.",
+        "section": "business",
+        "authors": ["amira-haddad"],
+        "tags": ["shipping", "trade", "economy"],
+        "photo": "demo-harbour",
+        "days_ago": 1,
+        "body": "<p>Container volumes through the country's main ports rose for a third month in "
+        "a row, according to figures published on Monday.</p><p>Freight rates have fallen by "
+        "nearly a third since the spring, and importers say the savings are starting to reach "
+        "shop shelves.</p><h2>Pressure eases</h2><p>“We are seeing the first real relief since "
+        "the pandemic,” said one logistics manager.</p>",
+    },
+    {
+        "slug": "new-antibiotic-candidate",
+        "headline": "Researchers report a promising new antibiotic candidate",
+        "dek": "The compound cleared resistant infections in early laboratory tests.",
+        "section": "science",
+        "authors": ["will-writer"],
+        "tags": ["health", "research"],
+        "photo": "demo-lab",
+        "days_ago": 2,
+        "body": "<p>A team of university researchers says a compound found in soil bacteria "
+        "cleared drug-resistant infections in laboratory tests.</p><p>Human trials are still "
+        "years away, the authors caution.</p><ul><li>Tested against five resistant strains"
+        "</li><li>No toxicity seen in early studies</li></ul>",
+    },
+    {
+        "slug": "theatres-report-record-season",
+        "headline": "Theatres report a record season",
+        "dek": "Audiences returned in numbers not seen for a decade.",
+        "section": "culture",
+        "authors": ["erin-editor", "will-writer"],
+        "tags": ["theatre", "arts"],
+        "photo": "demo-stage",
+        "days_ago": 3,
+        "body": "<p>Regional theatres sold more tickets this season than in any year of the "
+        "past decade.</p><blockquote><p>People want to be in a room together again.</p>"
+        "</blockquote><p>Ticket prices, however, continue to climb.</p>",
+    },
+    {
+        "slug": "budget-talks-resume",
+        "headline": "Budget talks resume after a week of deadlock",
+        "dek": "Negotiators return to the table with a deadline days away.",
+        "section": "politics",
+        "authors": ["erin-editor"],
+        "tags": ["economy", "parliament"],
+        "photo": None,
+        "days_ago": 4,
+        "body": "<p>Negotiators resumed budget talks on Tuesday after a week in which neither "
+        "side would meet.</p><p>The deadline for an agreement falls at the end of the month."
+        "</p>",
+    },
+]
+
+SEED = {
+    "headline": "Kim pledges “full and unconditional support” for Russia at rare summit with Putin",
+    "slug": "kim-putin-summit",
+    "dek": "The leaders discussed military matters, the war in Ukraine and satellites at "
+    "Russia's Vostochny Cosmodrome.",
+    "section": "world",
+    "authors": ["reuters"],
+    "tags": ["North Korea", "Russia", "Ukraine war"],
+    "publish_at": datetime(2023, 9, 13, 12, 0, tzinfo=UTC),
+}
+
+
+class Command(BaseCommand):
+    help = "Load demo sections, people, photos and stories (safe to run again)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            users = {key: self.account(*account) for account in ACCOUNTS for key in [account[3]]}
+            sections = {
+                slug: self.section(name, slug, text, i)
+                for i, (name, slug, text) in enumerate(SECTIONS)
+            }
+            authors = {
+                slug: Author.objects.get_or_create(
+                    slug=slug, defaults={"name": name, "bio": bio, "user": users.get(role)}
+                )[0]
+                for name, slug, bio, role in AUTHORS
+            }
+            photos = {name: self.photo(name, *rest) for name, *rest in PHOTOS}
+            for story in STORIES:
+                self.story(story, sections, authors, photos)
+        self.seed(sections, authors)
+
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+        self.stdout.write("Admin: http://127.0.0.1:8000/admin/")
+        for username, password, _name, role in ACCOUNTS:
+            self.stdout.write(f"  {role:<7} username: {username}  password: {password}")
+
+    def account(self, username, password, full_name, role):
+        first, last = full_name.split(" ", 1)
+        user, created = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "is_staff": True,
+                "email": f"{username}@newsroom.invalid",
+            },
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+            codenames = (
+                None
+                if role == "editor"
+                else [
+                    "add_article",
+                    "change_article",
+                    "view_article",
+                    "view_section",
+                    "view_author",
+                    "view_photo",
+                    "add_photo",
+                    "change_photo",
+                ]
+            )
+            perms = Permission.objects.filter(content_type__app_label__in=["articles", "taggit"])
+            if codenames:
+                perms = perms.filter(codename__in=codenames)
+            user.user_permissions.set(perms)
+        return user
+
+    def section(self, name, slug, description, position):
+        return Section.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description, "position": position}
+        )[0]
+
+    def photo(self, name, colour, accent, alt_text):
+        existing = (
+            Photo.objects.filter(image__contains=name).first()
+            or Photo.objects.filter(alt_text=alt_text).first()
+        )
+        if existing:
+            return existing
+        photo = Photo(
+            caption=alt_text + ". A generated illustration for the demo site.",
+            alt_text=alt_text,
+            credit="Newsroom demo graphic",
+            creator="Newsroom demo generator",
+            copyright_notice="© The Newsroom Ltd. All rights reserved.",
+            copyright_holder="The Newsroom Ltd",
+            source="The Newsroom",
+            licence=Photo.Licence.STAFF,
+        )
+        photo.image.save(f"{name}.jpg", ContentFile(demo_image(colour, accent)), save=False)
+        photo.save()
+        return photo
+
+    def story(self, data, sections, authors, photos):
+        if Article.objects.filter(slug=data["slug"]).exists():
+            return
+        article = Article.objects.create(
+            slug=data["slug"],
+            headline=data["headline"],
+            dek=data["dek"],
+            body=data["body"],
+            section=sections[data["section"]],
+            lead_photo=photos.get(data["photo"]),
+            status=Status.PUBLISHED,
+            publish_at=timezone.now() - timedelta(days=data["days_ago"], hours=2),
+        )
+        article.first_published_at = article.publish_at
+        article.save(update_fields=["first_published_at"])
+        for position, slug in enumerate(data["authors"]):
+            Byline.objects.create(article=article, author=authors[slug], position=position)
+        article.tags.add(*data["tags"])
+
+    def seed(self, sections, authors):
+        """The real wire story, through the real importer, then edited and published."""
+        call_command("import_wire", str(WIRE_DIR / SEED_FILE), stdout=io.StringIO())
+        article = Article.objects.get(wire_key=SEED_FILE)
+        if article.status != Status.DRAFT:
+            return
+        with transaction.atomic():
+            article.headline = SEED["headline"]
+            article.slug = SEED["slug"]
+            article.dek = SEED["dek"]
+            article.section = sections[SEED["section"]]
+            article.status = Status.PUBLISHED
+            article.publish_at = article.first_published_at = SEED["publish_at"]
+            article.save()
+            for position, slug in enumerate(SEED["authors"]):
+                Byline.objects.get_or_create(
+                    article=article, author=authors[slug], defaults={"position": position}
+                )
+            article.tags.add(*SEED["tags"])
+
+
+def demo_image(colour, accent, size=(1600, 900)):
+    """A simple generated picture, so the demo needs no downloaded or borrowed photos."""
+    image = Image.new("RGB", size, colour)
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    for i in range(0, height, 6):
+        shade = tuple(int(c + (a - c) * i / height) for c, a in zip(colour, accent, strict=True))
+        draw.rectangle([0, i, width, i + 6], fill=shade)
+    draw.ellipse([width * 0.6, height * 0.15, width * 0.85, height * 0.6], fill=accent)
+    draw.rectangle([0, height * 0.75, width, height], fill=tuple(c // 2 for c in colour))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()

@@ -1,0 +1,94 @@
+from articles.models import Article, Byline, Status
+
+
+def test_editor_sees_the_story_list_with_credits_and_thumbnails(
+    editor_client, make_article, make_photo, make_author
+):
+    make_article(
+        headline="Summit story", lead_photo=make_photo(), authors=[make_author(name="Jane Doe")]
+    )
+    response = editor_client.get("/admin/articles/article/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Summit story" in html and "Jane Doe" in html and "<img" in html
+
+
+def test_story_list_search_and_filters(editor_client, make_article):
+    make_article(headline="Port traffic rebounds")
+    make_article(headline="Budget talks", status=Status.DRAFT)
+    response = editor_client.get("/admin/articles/article/?q=port")
+    assert [a.headline for a in response.context["cl"].result_list] == ["Port traffic rebounds"]
+    response = editor_client.get("/admin/articles/article/?status__exact=draft")
+    assert [a.headline for a in response.context["cl"].result_list] == ["Budget talks"]
+
+
+def test_editor_writes_a_story_with_bylines_in_the_rich_text_editor(
+    editor_client, make_section, make_author
+):
+    section, first, second = make_section(), make_author(), make_author()
+    form = editor_client.get("/admin/articles/article/add/").content.decode()
+    assert "prose-editor" in form  # the WYSIWYG editor, not a raw textarea
+    response = editor_client.post(
+        "/admin/articles/article/add/",
+        {
+            "headline": "A new story",
+            "slug": "a-new-story",
+            "dek": "Its standfirst",
+            "body": '<p>Hello <em>readers</em></p><script>alert("x")</script>',
+            "section": section.pk,
+            "tags": "one, two",
+            "byline_set-TOTAL_FORMS": "2",
+            "byline_set-INITIAL_FORMS": "0",
+            "byline_set-0-author": second.pk,
+            "byline_set-0-position": "0",
+            "byline_set-1-author": first.pk,
+            "byline_set-1-position": "1",
+            "photos-TOTAL_FORMS": "0",
+            "photos-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    story = Article.objects.get(slug="a-new-story")
+    assert story.status == Status.DRAFT
+    assert story.bylines == [second, first]
+    assert sorted(story.tags.names()) == ["one", "two"]
+    assert "<em>readers</em>" in story.body and "script" not in story.body
+
+
+def test_status_cannot_be_set_through_the_form(editor_client, make_article):
+    story = make_article(status=Status.DRAFT, publish_at=None)
+    response = editor_client.get(f"/admin/articles/article/{story.pk}/change/")
+    assert response.status_code == 200
+    assert 'name="status"' not in response.content.decode()
+
+
+def test_photo_admin_lists_credit_and_copyright(editor_client, make_photo):
+    make_photo(credit="AP Photo/Jane Doe", copyright_notice="© 2024 AP")
+    html = editor_client.get("/admin/articles/photo/").content.decode()
+    assert "AP Photo/Jane Doe" in html and "© 2024 AP" in html
+
+
+def test_photo_search_finds_credit_and_creator(editor_client, make_photo):
+    make_photo(credit="Reuters", creator="Kim Hong-Ji")
+    make_photo(credit="AFP")
+    response = editor_client.get("/admin/articles/photo/?q=hong-ji")
+    assert len(response.context["cl"].result_list) == 1
+
+
+def test_author_and_section_admins_search(editor_client, make_author, make_section):
+    make_author(name="Ada Lovelace")
+    make_section(name="Science")
+    assert "Ada Lovelace" in editor_client.get("/admin/articles/author/?q=ada").content.decode()
+    assert "Science" in editor_client.get("/admin/articles/section/?q=sci").content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client, db):
+    response = client.get("/admin/articles/article/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_bylines_are_an_inline_with_author_autocomplete(editor_client, make_article):
+    story = make_article()
+    html = editor_client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
+    assert "byline_set-0-author" in html and "admin-autocomplete" in html
+    assert Byline.objects.filter(article=story).count() == 1
