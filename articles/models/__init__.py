@@ -2,13 +2,17 @@ from articles.models.article import Article, ArticleQuerySet, Byline, Status
 from articles.models.people import Author
 from articles.models.photos import ArticlePhoto, Photo, format_credit
 from articles.models.sections import Section
+from articles.models.workflow import AuditEntry, Correction, ImmutableError
 
 __all__ = [
     "Article",
     "ArticlePhoto",
     "ArticleQuerySet",
+    "AuditEntry",
     "Author",
     "Byline",
+    "Correction",
+    "ImmutableError",
     "Photo",
     "Section",
     "Status",

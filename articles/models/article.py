@@ -171,6 +171,12 @@ class Article(models.Model):
         )
 
     @property
+    def public_lead_photo(self):
+        """The lead photo if readers may see it now: a lapsed licence hides it."""
+        photo = self.lead_photo
+        return photo if photo is not None and photo.is_usable() else None
+
+    @property
     def bylines(self):
         """Authors in byline order; uses the prefetched rows when there are some."""
         return [byline.author for byline in self.byline_set.all()]
