@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
@@ -63,3 +64,27 @@ class ArticleDetailView(DetailView):
         if request.path != canonical:
             return redirect(canonical, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
+
+
+class ArticlePreviewView(DetailView):
+    """An unpublished story exactly as readers will see it, for its editors and writers only."""
+
+    template_name = "articles/article_detail.html"
+
+    def get_queryset(self):
+        return Article.objects.with_card_data()
+
+    def get_object(self, queryset=None):
+        story = super().get_object(queryset)
+        # Not found rather than forbidden: nobody else learns the story exists.
+        if not story.can_preview(self.request.user):
+            raise Http404
+        return story
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response

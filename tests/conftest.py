@@ -3,12 +3,14 @@ import itertools
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Author, Byline, Photo, Section, Status
+from articles.roles import sync_roles
 
 _counter = itertools.count(1)
 
@@ -93,14 +95,37 @@ def trio(make_article):
 
 
 @pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user(
-        "erin", "erin@example.com", "pw-erin-123", is_staff=True, first_name="Erin"
-    )
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["articles", "taggit"])
-    )
-    return user
+def make_user(db, django_user_model):
+    """A staff member in one of the newsroom's roles (groups made by the roles migration)."""
+
+    def make(role=None, **fields):
+        n = next(_counter)
+        user = django_user_model.objects.create_user(
+            f"user{n}", f"user{n}@example.com", "pw-for-tests-123", is_staff=True, **fields
+        )
+        if role:
+            if not Group.objects.filter(name=role).exists():
+                # A transactional test (the browser's live server) flushed the migration's rows.
+                sync_roles(django_apps)
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def writer(make_user):
+    return make_user("Writer", first_name="Will", last_name="Writer")
+
+
+@pytest.fixture
+def editor(make_user):
+    return make_user("Editor", first_name="Erin", last_name="Editor")
+
+
+@pytest.fixture
+def managing_editor(make_user):
+    return make_user("Managing editor", first_name="Mo", last_name="Managing")
 
 
 @pytest.fixture
@@ -113,3 +138,9 @@ def editor_client(client, editor):
 def _media_root(settings, tmp_path):
     # Uploads made by tests never land in the project's media folder.
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs a third of a second per user; tests make hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,10 +1,26 @@
 from django.contrib import admin
 
 from articles.admin.thumbnails import thumbnail
-from articles.models import Article, ArticlePhoto, Byline
+from articles.admin.workflow import MyStoriesFilter, StateFilter, WorkflowAdminMixin
+from articles.models import Article, ArticlePhoto, Byline, Status
 
 
-class BylineInline(admin.TabularInline):
+class StoryPartInline(admin.TabularInline):
+    """Bylines and photo uses are part of the story: whoever may edit the story edits them."""
+
+    def _story_admin(self):
+        return self.admin_site.get_model_admin(Article)
+
+    def has_view_permission(self, request, obj=None):
+        return self._story_admin().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._story_admin().has_change_permission(request, obj)
+
+    has_add_permission = has_delete_permission = has_change_permission
+
+
+class BylineInline(StoryPartInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
@@ -12,7 +28,7 @@ class BylineInline(admin.TabularInline):
     verbose_name_plural = "bylines (in the order readers see them)"
 
 
-class ArticlePhotoInline(admin.TabularInline):
+class ArticlePhotoInline(StoryPartInline):
     model = ArticlePhoto
     extra = 0
     autocomplete_fields = ["photo"]
@@ -20,22 +36,29 @@ class ArticlePhotoInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = [
         "headline",
-        "status",
+        "state",
         "section",
         "byline_text",
         "publish_at",
         "lead_thumbnail",
     ]
-    list_filter = ["status", "section", "authors", "publish_at"]
+    list_filter = [StateFilter, MyStoriesFilter, "section", "authors", "publish_at"]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "lead_photo"]
     inlines = [BylineInline, ArticlePhotoInline]
-    readonly_fields = ["status", "first_published_at", "revised_at", "source", "created_at"]
+    readonly_fields = [
+        "publish_at",
+        "embargo_until",
+        "first_published_at",
+        "revised_at",
+        "source",
+        "created_at",
+    ]
     fieldsets = [
         ("Story", {"fields": ["headline", "slug", "dek", "dateline", "body"]}),
         (
@@ -46,10 +69,9 @@ class ArticleAdmin(admin.ModelAdmin):
             "Publishing",
             {
                 "fields": [
-                    "status",
+                    "is_top_story",
                     "publish_at",
                     "embargo_until",
-                    "is_top_story",
                     "first_published_at",
                     "revised_at",
                 ]
@@ -58,8 +80,23 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Metadata", {"fields": ["section", "tags", "source", "created_at"]}),
     ]
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def get_queryset(self, request):
-        return super().get_queryset(request).with_card_data()
+        stories = super().get_queryset(request).with_card_data()
+        if not request.user.has_perm("articles.edit_any_article"):
+            stories = stories.written_by(request.user)
+        return stories
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.can_edit(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        # Stories readers have seen are withdrawn, never deleted.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.status not in {Status.PUBLISHED, Status.WITHDRAWN})
 
     @admin.display(description="Bylines")
     def byline_text(self, obj):
@@ -72,4 +109,12 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        obj.record_edit()
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A writer's new story carries their byline unless they chose others.
+        author = getattr(request.user, "author", None)
+        if not change and author is not None and not form.instance.byline_set.exists():
+            Byline.objects.create(article=form.instance, author=author)

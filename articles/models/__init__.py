@@ -2,7 +2,13 @@ from articles.models.article import Article, ArticleQuerySet, Byline, Status
 from articles.models.people import Author
 from articles.models.photos import ArticlePhoto, Photo, format_credit
 from articles.models.sections import Section
-from articles.models.workflow import AuditEntry, Correction, ImmutableError
+from articles.models.workflow import (
+    AuditEntry,
+    ChecklistError,
+    Correction,
+    ImmutableError,
+    WorkflowError,
+)
 
 __all__ = [
     "Article",
@@ -11,10 +17,12 @@ __all__ = [
     "AuditEntry",
     "Author",
     "Byline",
+    "ChecklistError",
     "Correction",
     "ImmutableError",
     "Photo",
     "Section",
     "Status",
+    "WorkflowError",
     "format_credit",
 ]

@@ -6,16 +6,20 @@ from django.utils.text import get_text_list
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from articles.models.status import Status
+from articles.models.workflow import EditorialWorkflow
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 
+EMBARGOABLE = {Status.APPROVED, Status.PUBLISHED}
+STATE_LABELS = dict(Status.choices) | {"scheduled": "Scheduled", "embargoed": "Embargoed"}
 
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    APPROVED = "approved", "Approved"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    SPIKED = "spiked", "Spiked"
+
+def scheduled_q(now):
+    return models.Q(status=Status.PUBLISHED, publish_at__gt=now)
+
+
+def embargoed_q(now):
+    return models.Q(status__in=EMBARGOABLE, embargo_until__gt=now)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -30,6 +34,34 @@ class ArticleQuerySet(models.QuerySet):
             models.Q(embargo_until__isnull=True) | models.Q(embargo_until__lte=now)
         )
 
+    def scheduled(self, now=None):
+        return self.filter(scheduled_q(now or timezone.now()))
+
+    def embargoed(self, now=None):
+        return self.filter(embargoed_q(now or timezone.now()))
+
+    def in_review(self):
+        return self.filter(status=Status.IN_REVIEW)
+
+    def written_by(self, user):
+        return self.filter(
+            models.Q(created_by=user) | models.Q(byline__author__user=user)
+        ).distinct()
+
+    def state_counts(self, now=None):
+        """How many stories stand in each state, scheduled and embargoed included."""
+        now = now or timezone.now()
+        counts = {status: models.Count("pk", filter=models.Q(status=status)) for status in Status}
+        # "Published" counts what readers can see; the rest are scheduled or embargoed.
+        counts[Status.PUBLISHED] = models.Count(
+            "pk",
+            filter=models.Q(status=Status.PUBLISHED, publish_at__lte=now)
+            & ~models.Q(embargo_until__gt=now),
+        )
+        counts["scheduled"] = models.Count("pk", filter=scheduled_q(now))
+        counts["embargoed"] = models.Count("pk", filter=embargoed_q(now))
+        return self.aggregate(**counts)
+
     def with_card_data(self):
         """Everything a story card or page shows, in a constant number of queries."""
         return self.select_related("section", "lead_photo").prefetch_related(
@@ -38,7 +70,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(EditorialWorkflow):
     headline = models.CharField(max_length=255)
     slug = models.SlugField(
         max_length=255, unique=True, help_text="The last part of the story's web address."
@@ -85,24 +117,6 @@ class Article(models.Model):
     copyright_holder = models.CharField(max_length=200, blank=True)
     copyright_year = models.PositiveSmallIntegerField(null=True, blank=True)
 
-    status = models.CharField(
-        max_length=20, choices=Status, default=Status.DRAFT, editable=False, db_index=True
-    )
-    publish_at = models.DateTimeField(
-        "publish time",
-        null=True,
-        blank=True,
-        help_text="When readers first see the story. A future time schedules it.",
-    )
-    embargo_until = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="Held from readers until this moment, even when published.",
-    )
-    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revised_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="Shown to readers as “Updated”."
-    )
     is_top_story = models.BooleanField(
         "top story", default=False, help_text="Lead the front page with this story."
     )
@@ -125,6 +139,14 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
+        permissions = [
+            ("edit_any_article", "Can edit other people's stories"),
+            ("approve_article", "Can approve stories or send them back"),
+            ("publish_article", "Can publish, schedule and embargo stories"),
+            ("withdraw_article", "Can withdraw published stories"),
+            ("correct_article", "Can append corrections to published stories"),
+            ("restore_article", "Can restore withdrawn or spiked stories"),
+        ]
         get_latest_by = "publish_at"
         indexes = [
             models.Index(fields=["status", "-publish_at"], name="article_public_idx"),
@@ -169,6 +191,20 @@ class Article(models.Model):
             and self.publish_at <= now
             and (self.embargo_until is None or self.embargo_until <= now)
         )
+
+    @property
+    def state(self):
+        """The state as an editor thinks of it: scheduled and embargoed included."""
+        now = timezone.now()
+        if self.embargo_until and self.embargo_until > now and self.status in EMBARGOABLE:
+            return "embargoed"
+        if self.status == Status.PUBLISHED and self.publish_at and self.publish_at > now:
+            return "scheduled"
+        return self.status
+
+    @property
+    def state_label(self):
+        return STATE_LABELS[self.state]
 
     @property
     def public_lead_photo(self):

@@ -104,6 +104,17 @@ class Photo(models.Model):
     def credit_line(self):
         return format_credit(self.credit)
 
+    def publish_problems(self, now=None):
+        """What stops a story carrying this photo from being published."""
+        problems = []
+        if not self.credit.strip():
+            problems.append("no credit")
+        if self.image and not self.alt_text.strip():
+            problems.append("no alt text")
+        if not self.is_usable(now):
+            problems.append("its licence has expired")
+        return problems
+
     def is_usable(self, now=None):
         return self.rights_expire_at is None or self.rights_expire_at > (now or timezone.now())
 

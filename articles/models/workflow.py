@@ -1,11 +1,316 @@
-from django.conf import settings
-from django.db import models
+"""The editorial workflow: states, who may move a story between them, and the record of it.
 
-from articles.models.article import Status
+Every transition is a verb method on the story. Each one checks the story's state as it is in
+the database (not as this copy remembers it) and the user's permission, stamps who and when,
+writes an audit entry, and commits all of it in one transaction or none of it.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from articles.models.status import Status
+
+
+class WorkflowError(Exception):
+    """A step the story's current state does not allow."""
+
+
+class ChecklistError(WorkflowError):
+    """Publishing refused: the story is not complete. Lists every missing point."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("This story cannot be published yet: " + "; ".join(self.problems) + ".")
 
 
 class ImmutableError(Exception):
     """Raised on an attempt to change or delete a record that must stay as written."""
+
+
+# action: (label for people, states it may start from, permission it needs)
+RULES = {
+    "submit": ("submit for review", {Status.DRAFT}, "articles.change_article"),
+    "send_back": ("send back", {Status.IN_REVIEW, Status.APPROVED}, "articles.approve_article"),
+    "approve": ("approve", {Status.IN_REVIEW}, "articles.approve_article"),
+    "publish": ("publish", {Status.APPROVED, Status.PUBLISHED}, "articles.publish_article"),
+    "embargo": ("embargo", {Status.APPROVED, Status.PUBLISHED}, "articles.publish_article"),
+    "withdraw": ("withdraw", {Status.PUBLISHED}, "articles.withdraw_article"),
+    "restore": ("restore", {Status.WITHDRAWN, Status.SPIKED}, "articles.restore_article"),
+    "spike": (
+        "spike",
+        {Status.DRAFT, Status.IN_REVIEW, Status.APPROVED},
+        "articles.approve_article",
+    ),
+    "correct": ("correct", {Status.PUBLISHED}, "articles.correct_article"),
+}
+
+WORKFLOW_FIELDS = [
+    "status",
+    "publish_at",
+    "embargo_until",
+    "first_published_at",
+    "revised_at",
+    "submitted_at",
+    "submitted_by",
+    "approved_at",
+    "approved_by",
+    "published_by",
+    "withdrawn_at",
+    "withdrawn_by",
+    "withdrawal_reason",
+]
+
+
+def _user(related_name="+"):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+        editable=False,
+    )
+
+
+class EditorialWorkflow(models.Model):
+    """The workflow state of a story and its transitions; none of it is editable in forms."""
+
+    status = models.CharField(
+        max_length=20, choices=Status, default=Status.DRAFT, editable=False, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When readers first see the story. A future time means scheduled.",
+    )
+    embargo_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Held from readers until this moment, even when published.",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revised_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Shown to readers as “Updated”."
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_by = _user()
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_by = _user()
+    published_by = _user()
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_by = _user()
+    withdrawal_reason = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    # Who may do what.
+
+    def is_written_by(self, user):
+        if not user.is_authenticated:
+            return False
+        if self.created_by_id == user.pk:
+            return True
+        return self.pk is not None and self.byline_set.filter(author__user=user).exists()
+
+    def can_edit(self, user):
+        """Writers edit their own drafts; editors edit anything not withdrawn."""
+        if not user.has_perm("articles.change_article"):
+            return False
+        if user.has_perm("articles.edit_any_article"):
+            return self.status != Status.WITHDRAWN
+        return self.status == Status.DRAFT and (self.pk is None or self.is_written_by(user))
+
+    def can_preview(self, user):
+        return user.has_perm("articles.edit_any_article") or (
+            user.has_perm("articles.view_article") and self.is_written_by(user)
+        )
+
+    def allowed_actions(self, user, now=None):
+        """The transitions this user may make on the story right now, in workflow order."""
+        allowed = []
+        for action in RULES:
+            try:
+                self._guard(action, user, now or timezone.now())
+            except (WorkflowError, PermissionDenied):
+                continue
+            allowed.append(action)
+        return allowed
+
+    def _guard(self, action, user, now):
+        label, states, permission = RULES[action]
+        if self.status not in states:
+            raise WorkflowError(
+                f"A story that is {self.get_status_display().lower()} cannot be {PAST[action]}."
+            )
+        if not user.has_perm(permission) or (action == "submit" and not self.can_edit(user)):
+            raise PermissionDenied(f"You are not allowed to {label} this story.")
+        live = self.publish_at is not None and self.publish_at <= now
+        if action == "publish" and self.status == Status.PUBLISHED and live:
+            raise WorkflowError("This story is already published.")
+        if action == "correct" and not live:
+            raise WorkflowError("Only a story readers can see can be corrected.")
+
+    # The checklist.
+
+    def publish_problems(self, now=None):
+        """Every reason the story cannot be published, in the words an editor needs."""
+        problems = [
+            message
+            for missing, message in [
+                (not self.headline.strip(), "it needs a headline"),
+                (not self.dek.strip(), "it needs a standfirst"),
+                (self.section_id is None, "it needs a section"),
+                (self.pk is None or not self.byline_set.exists(), "it needs at least one byline"),
+                (not self.body.strip(), "it needs body text"),
+            ]
+            if missing
+        ]
+        for name, photo in self.photos_for_checklist():
+            problems += [f"{name} “{photo}”: {problem}" for problem in photo.publish_problems(now)]
+        return problems
+
+    def photos_for_checklist(self):
+        if self.lead_photo_id:
+            yield "lead photo", self.lead_photo
+        if self.pk is not None:
+            for use in self.photos.select_related("photo"):
+                yield "photo", use.photo
+
+    # Transitions.
+
+    def submit(self, *, by):
+        def apply(story, now):
+            story.submitted_at, story.submitted_by = now, by
+
+        return self._transition("submit", by=by, to=Status.IN_REVIEW, apply=apply)
+
+    def send_back(self, *, by, note):
+        if not note.strip():
+            raise WorkflowError("Say what needs to change: a note is required to send back.")
+        return self._transition("send_back", by=by, to=Status.DRAFT, note=note)
+
+    def approve(self, *, by):
+        def apply(story, now):
+            story.approved_at, story.approved_by = now, by
+
+        return self._transition("approve", by=by, to=Status.APPROVED, apply=apply)
+
+    def publish(self, *, by, at=None):
+        """Publish now, or at a future time (the story is then scheduled)."""
+
+        def apply(story, now):
+            if problems := story.publish_problems(now):
+                raise ChecklistError(problems)
+            story.publish_at = at or now
+            # The first publication is kept for ever; only a schedule not yet reached may move.
+            if story.first_published_at is None or story.first_published_at > now:
+                story.first_published_at = story.publish_at
+            story.published_by = by
+
+        scheduled = at is not None and at > timezone.now()
+        note = f"scheduled for {when(at)}" if scheduled else ""
+        return self._transition("publish", by=by, to=Status.PUBLISHED, apply=apply, note=note)
+
+    def embargo(self, *, by, until):
+        """Hold the story from readers until a moment; `until=None` lifts the embargo."""
+
+        def apply(story, now):
+            story.embargo_until = until
+
+        note = f"embargoed until {when(until)}" if until else "embargo lifted"
+        return self._transition("embargo", by=by, to=None, apply=apply, note=note)
+
+    def withdraw(self, *, by, reason):
+        if not reason.strip():
+            raise WorkflowError("Give the reason: it is kept with the story.")
+
+        def apply(story, now):
+            story.withdrawn_at, story.withdrawn_by, story.withdrawal_reason = now, by, reason
+
+        return self._transition("withdraw", by=by, to=Status.WITHDRAWN, apply=apply, note=reason)
+
+    def restore(self, *, by):
+        """A withdrawn story goes back up; a spiked one back to draft."""
+
+        def apply(story, now):
+            story.status = Status.PUBLISHED if story.status == Status.WITHDRAWN else Status.DRAFT
+
+        return self._transition("restore", by=by, to=None, apply=apply)
+
+    def spike(self, *, by, note=""):
+        return self._transition("spike", by=by, to=Status.SPIKED, note=note)
+
+    def correct(self, *, by, text):
+        if not text.strip():
+            raise WorkflowError("A correction needs its text.")
+
+        def apply(story, now):
+            story.revised_at = now
+            Correction.objects.create(article=story, text=text, created_at=now, created_by=by)
+
+        return self._transition("correct", by=by, to=None, apply=apply, note=text)
+
+    def _transition(self, action, *, by, to, apply=None, note=""):
+        """Run one step; `to=None` keeps the status (or lets `apply` choose it)."""
+        now = timezone.now()
+        with transaction.atomic():
+            story = type(self).objects.select_for_update().get(pk=self.pk)
+            story._guard(action, by, now)
+            from_status = story.status
+            if apply is not None:
+                apply(story, now)
+            if to is not None:
+                story.status = to
+            story.save(update_fields=WORKFLOW_FIELDS)
+            AuditEntry.objects.create(
+                article=story,
+                action=action,
+                from_status=from_status,
+                to_status=story.status,
+                note=note,
+                by=by,
+                at=now,
+            )
+            transaction.on_commit(lambda: notify(action, story, by=by, note=note))
+        for field in WORKFLOW_FIELDS:
+            setattr(self, field, getattr(story, field))
+        return self
+
+    def record_edit(self, now=None):
+        """An edit to a story readers can already see shows them an "Updated" time."""
+        now = now or timezone.now()
+        if self.status == Status.PUBLISHED and self.publish_at and self.publish_at <= now:
+            self.revised_at = now
+
+
+PAST = {
+    "submit": "submitted",
+    "send_back": "sent back",
+    "approve": "approved",
+    "publish": "published",
+    "embargo": "embargoed",
+    "withdraw": "withdrawn",
+    "restore": "restored",
+    "spike": "spiked",
+    "correct": "corrected",
+}
+
+
+def when(moment):
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def notify(action, story, *, by, note):
+    from articles import notifications  # the mail layer imports models: import it late
+
+    notifications.send(action, story, by=by, note=note)
 
 
 class AppendOnly(models.Model):
@@ -15,7 +320,7 @@ class AppendOnly(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
+        if not self._state.adding:
             raise ImmutableError(f"{self._meta.verbose_name} entries cannot be changed.")
         super().save(*args, **kwargs)
 
@@ -45,6 +350,10 @@ class AuditEntry(AppendOnly):
 
     def __str__(self):
         return f"{self.action}: {self.from_status or '—'} → {self.to_status}"
+
+    @property
+    def action_display(self):
+        return PAST.get(self.action, self.action).capitalize()
 
 
 class Correction(AppendOnly):

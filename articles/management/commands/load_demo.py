@@ -9,11 +9,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -21,11 +22,12 @@ from articles.models import Article, Author, Byline, Photo, Section, Status
 
 WIRE_DIR = Path(__file__).resolve().parents[2] / "demo" / "wire"
 SEED_FILE = "000_5ada4b7a9c93438c.txt"
+QUIET_MAIL = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 
 ACCOUNTS = [
-    # username, password, full name, what they may do
-    ("editor", "newsroom-editor", "Erin Editor", "editor"),
-    ("writer", "newsroom-writer", "Will Writer", "writer"),
+    # username, password, full name, role (a group made by the roles migration)
+    ("editor", "newsroom-editor", "Erin Editor", "Managing editor"),
+    ("writer", "newsroom-writer", "Will Writer", "Writer"),
 ]
 
 SECTIONS = [
@@ -107,6 +109,45 @@ STORIES = [
     },
 ]
 
+STORIES += [
+    {
+        "slug": "cycle-lanes-plan",
+        "headline": "Council weighs a plan for new cycle lanes",
+        "dek": "Residents are split over a network of protected lanes across the city centre.",
+        "section": "politics",
+        "authors": ["will-writer"],
+        "tags": ["transport", "city"],
+        "photo": None,
+        "state": "in_review",
+        "body": "<p>The city council will vote next week on a plan for twelve kilometres of "
+        "protected cycle lanes.</p>",
+    },
+    {
+        "slug": "comet-visible-this-weekend",
+        "headline": "A comet will be visible to the naked eye this weekend",
+        "dek": "Astronomers say the best views come just after dusk, looking west.",
+        "section": "science",
+        "authors": ["will-writer"],
+        "tags": ["space", "astronomy"],
+        "photo": None,
+        "state": "draft",
+        "body": "<p>A comet discovered in the spring is now bright enough to see without a "
+        "telescope.</p>",
+    },
+    {
+        "slug": "markets-open-higher",
+        "headline": "Markets expected to open higher",
+        "dek": "Futures point to gains after a strong week for technology shares.",
+        "section": "business",
+        "authors": ["amira-haddad"],
+        "tags": ["markets", "economy"],
+        "photo": "demo-harbour",
+        "state": "scheduled",
+        "hours_ahead": 12,
+        "body": "<p>Stock futures rose in overnight trading, pointing to a higher open.</p>",
+    },
+]
+
 SEED = {
     "headline": "Kim pledges “full and unconditional support” for Russia at rare summit with Putin",
     "slug": "kim-putin-summit",
@@ -123,8 +164,17 @@ class Command(BaseCommand):
     help = "Load demo sections, people, photos and stories (safe to run again)."
 
     def handle(self, *args, **options):
+        # The demo's stories go through the real workflow; its emails would only be noise.
+        with override_settings(MAILERS=QUIET_MAIL):
+            self.load()
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+        self.stdout.write("Admin: http://127.0.0.1:8000/admin/")
+        for username, password, _name, role in ACCOUNTS:
+            self.stdout.write(f"  {role:<16} username: {username}  password: {password}")
+
+    def load(self):
         with transaction.atomic():
-            users = {key: self.account(*account) for account in ACCOUNTS for key in [account[3]]}
+            users = {account[0]: self.account(*account) for account in ACCOUNTS}
             sections = {
                 slug: self.section(name, slug, text, i)
                 for i, (name, slug, text) in enumerate(SECTIONS)
@@ -137,13 +187,8 @@ class Command(BaseCommand):
             }
             photos = {name: self.photo(name, *rest) for name, *rest in PHOTOS}
             for story in STORIES:
-                self.story(story, sections, authors, photos)
-        self.seed(sections, authors)
-
-        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
-        self.stdout.write("Admin: http://127.0.0.1:8000/admin/")
-        for username, password, _name, role in ACCOUNTS:
-            self.stdout.write(f"  {role:<7} username: {username}  password: {password}")
+                self.story(story, sections, authors, photos, users)
+        self.seed(sections, authors, users["editor"])
 
     def account(self, username, password, full_name, role):
         first, last = full_name.split(" ", 1)
@@ -159,24 +204,7 @@ class Command(BaseCommand):
         if created:
             user.set_password(password)
             user.save()
-            codenames = (
-                None
-                if role == "editor"
-                else [
-                    "add_article",
-                    "change_article",
-                    "view_article",
-                    "view_section",
-                    "view_author",
-                    "view_photo",
-                    "add_photo",
-                    "change_photo",
-                ]
-            )
-            perms = Permission.objects.filter(content_type__app_label__in=["articles", "taggit"])
-            if codenames:
-                perms = perms.filter(codename__in=codenames)
-            user.user_permissions.set(perms)
+            user.groups.add(Group.objects.get(name=role))
         return user
 
     def section(self, name, slug, description, position):
@@ -205,9 +233,11 @@ class Command(BaseCommand):
         photo.save()
         return photo
 
-    def story(self, data, sections, authors, photos):
+    def story(self, data, sections, authors, photos, users):
+        """A story taken through the real workflow as far as its demo state says."""
         if Article.objects.filter(slug=data["slug"]).exists():
             return
+        writer, editor = users["writer"], users["editor"]
         article = Article.objects.create(
             slug=data["slug"],
             headline=data["headline"],
@@ -215,16 +245,23 @@ class Command(BaseCommand):
             body=data["body"],
             section=sections[data["section"]],
             lead_photo=photos.get(data["photo"]),
-            status=Status.PUBLISHED,
-            publish_at=timezone.now() - timedelta(days=data["days_ago"], hours=2),
+            created_by=writer if "will-writer" in data["authors"] else editor,
         )
-        article.first_published_at = article.publish_at
-        article.save(update_fields=["first_published_at"])
         for position, slug in enumerate(data["authors"]):
             Byline.objects.create(article=article, author=authors[slug], position=position)
         article.tags.add(*data["tags"])
+        state = data.get("state", "published")
+        if state == "draft":
+            return
+        article.submit(by=article.created_by)
+        if state == "in_review":
+            return
+        article.approve(by=editor)
+        now = timezone.now()
+        when = now + timedelta(hours=data["hours_ahead"]) if state == "scheduled" else None
+        article.publish(by=editor, at=when or now - timedelta(days=data["days_ago"], hours=2))
 
-    def seed(self, sections, authors):
+    def seed(self, sections, authors, editor):
         """The real wire story, through the real importer, then edited and published."""
         call_command("import_wire", str(WIRE_DIR / SEED_FILE), stdout=io.StringIO())
         article = Article.objects.get(wire_key=SEED_FILE)
@@ -235,14 +272,16 @@ class Command(BaseCommand):
             article.slug = SEED["slug"]
             article.dek = SEED["dek"]
             article.section = sections[SEED["section"]]
-            article.status = Status.PUBLISHED
-            article.publish_at = article.first_published_at = SEED["publish_at"]
+            article.created_by = editor
             article.save()
             for position, slug in enumerate(SEED["authors"]):
                 Byline.objects.get_or_create(
                     article=article, author=authors[slug], defaults={"position": position}
                 )
             article.tags.add(*SEED["tags"])
+            article.submit(by=editor)
+            article.approve(by=editor)
+            article.publish(by=editor, at=SEED["publish_at"])
 
 
 def demo_image(colour, accent, size=(1600, 900)):

@@ -1,0 +1,191 @@
+"""The workflow in the admin: buttons for the transitions a user may make, the story budget,
+list filters and bulk actions. Every one of them goes through the story's transition methods."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from articles.models import Article, Status, WorkflowError
+from articles.models.article import STATE_LABELS
+from articles.models.workflow import PAST, RULES
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(required=False)
+    at = forms.DateTimeField(required=False, input_formats=["%Y-%m-%dT%H:%M"])
+    until = forms.DateTimeField(required=False, input_formats=["%Y-%m-%dT%H:%M"])
+
+
+# What each verb calls the text its form carries.
+TEXT_ARGUMENT = {"send_back": "note", "spike": "note", "withdraw": "reason", "correct": "text"}
+
+
+def run_transition(story, action, user, data):
+    """Call the story's verb with what the button's form carried."""
+    verb = getattr(story, action)
+    if action in TEXT_ARGUMENT:
+        return verb(by=user, **{TEXT_ARGUMENT[action]: data.get("note", "")})
+    if action == "publish":
+        return verb(by=user, at=data.get("at"))
+    if action == "embargo":
+        return verb(by=user, until=data.get("until"))
+    return verb(by=user)
+
+
+def state_badge(story):
+    return format_html('<span class="state state-{}">{}</span>', story.state, story.state_label)
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return list(STATE_LABELS.items())
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "scheduled":
+            return queryset.scheduled()
+        if value == "embargoed":
+            return queryset.embargoed()
+        if value == Status.PUBLISHED:
+            return queryset.published()
+        if value in Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class MyStoriesFilter(admin.SimpleListFilter):
+    title = "whose"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("1", "My stories")]
+
+    def queryset(self, request, queryset):
+        return queryset.written_by(request.user) if self.value() == "1" else queryset
+
+
+class WorkflowAdminMixin:
+    change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
+    actions = ["submit_selected", "approve_selected", "publish_selected"]
+
+    def get_urls(self):
+        return [
+            path(
+                "budget/",
+                self.admin_site.admin_view(self.budget_view),
+                name="articles_article_budget",
+            ),
+            path(
+                "<int:pk>/workflow/<str:action>/",
+                self.admin_site.admin_view(require_POST(self.transition_view)),
+                name="articles_article_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, pk, action):
+        story = get_object_or_404(self.get_queryset(request), pk=pk)
+        if action not in RULES or not self.has_view_permission(request, story):
+            raise PermissionDenied
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Please give a valid date and time (day, month, year, time).")
+        else:
+            try:
+                run_transition(story, action, request.user, form.cleaned_data)
+            except (WorkflowError, PermissionDenied) as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"“{story.headline}” was {PAST[action]}.")
+        return redirect("admin:articles_article_change", story.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        story = self.get_object(request, object_id)
+        if story is not None:
+            now = timezone.now()
+            extra_context = {
+                **(extra_context or {}),
+                "story": story,
+                "state_badge": state_badge(story),
+                "allowed_actions": story.allowed_actions(request.user, now),
+                "checklist": story.publish_problems(now),
+                "show_checklist": story.status in {Status.DRAFT, Status.IN_REVIEW, Status.APPROVED},
+                "audit_entries": story.audit_entries.select_related("by"),
+                "corrections": story.corrections.all(),
+                "can_preview": story.can_preview(request.user),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def budget_view(self, request):
+        if not request.user.has_perm("articles.approve_article"):
+            raise PermissionDenied
+        now = timezone.now()
+        soon = now + timedelta(hours=48)
+        stories = Article.objects.select_related("section", "submitted_by")
+        start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        counts = Article.objects.state_counts(now)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Story budget",
+            "opts": self.model._meta,
+            "counts": [(STATE_LABELS[key], key, count) for key, count in counts.items()],
+            "review_queue": stories.in_review().order_by("submitted_at", "pk"),
+            "scheduled": stories.scheduled(now).filter(publish_at__lte=soon).order_by("publish_at"),
+            "embargoed": stories.embargoed(now)
+            .filter(embargo_until__lte=soon)
+            .order_by("embargo_until"),
+            "published_today": stories.published(now)
+            .filter(first_published_at__gte=start_of_day)
+            .order_by("-first_published_at"),
+        }
+        return TemplateResponse(request, "admin/articles/article/budget.html", context)
+
+    def _bulk(self, request, queryset, action):
+        done, refused = 0, []
+        for story in queryset:
+            try:
+                getattr(story, action)(by=request.user)
+            except (WorkflowError, PermissionDenied) as error:
+                refused.append(f"“{story.headline}”: {error}")
+            else:
+                done += 1
+        if done:
+            messages.success(
+                request, f"{done} {'story' if done == 1 else 'stories'} {PAST[action]}."
+            )
+        for line in refused:
+            messages.error(request, f"Not {PAST[action]}: {line}")
+
+    @admin.action(description="Submit the selected stories for review")
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, "submit")
+
+    @admin.action(description="Approve the selected stories", permissions=["approve"])
+    def approve_selected(self, request, queryset):
+        self._bulk(request, queryset, "approve")
+
+    @admin.action(description="Publish the selected stories now", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, "publish")
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("articles.approve_article")
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    @admin.display(description="State", ordering="status")
+    def state(self, obj):
+        return state_badge(obj)

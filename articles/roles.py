@@ -1,0 +1,61 @@
+"""The newsroom's roles as Django groups. Data migrations call `sync_roles` so that a site admin
+only assigns people to groups, and changing a role here plus a migration keeps them in step."""
+
+STORY_BASICS = ["add_article", "change_article", "view_article"]
+LIBRARY = ["view_section", "view_author", "view_photo", "add_photo", "change_photo", "view_tag"]
+EDITORIAL = [
+    "delete_article",
+    "edit_any_article",
+    "approve_article",
+    "publish_article",
+    "withdraw_article",
+    "correct_article",
+    "add_author",
+    "change_author",
+    "delete_photo",
+    "add_tag",
+    "change_tag",
+    "view_auditentry",
+    "view_correction",
+]
+MANAGING = [
+    "restore_article",
+    "add_section",
+    "change_section",
+    "delete_section",
+    "delete_author",
+    "delete_tag",
+    "add_user",
+    "change_user",
+    "view_user",
+    "view_group",
+]
+
+ROLES = {
+    "Writer": STORY_BASICS + LIBRARY,
+    "Editor": STORY_BASICS + LIBRARY + EDITORIAL,
+    "Managing editor": STORY_BASICS + LIBRARY + EDITORIAL + MANAGING,
+}
+
+
+def sync_roles(apps, schema_editor=None):
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally made after all migrations; a fresh database needs them now.
+    for app_config in apps.get_app_configs():
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = models_module
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = Permission.objects.filter(
+            codename__in=codenames, content_type__app_label__in=["articles", "taggit", "auth"]
+        )
+        missing = set(codenames) - set(permissions.values_list("codename", flat=True))
+        if missing:
+            raise RuntimeError(f"Role {name} names unknown permissions: {sorted(missing)}")
+        group.permissions.set(permissions)

@@ -1,0 +1,240 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, Status
+
+CHANGELIST = "/admin/articles/article/"
+
+
+def change_page(story):
+    return f"{CHANGELIST}{story.pk}/change/"
+
+
+def transition(story, action):
+    return f"{CHANGELIST}{story.pk}/workflow/{action}/"
+
+
+@pytest.fixture
+def login(client):
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user
+
+
+@pytest.fixture
+def draft_by(make_article):
+    def make(user, **overrides):
+        return make_article(
+            **{"status": Status.DRAFT, "publish_at": None, "created_by": user} | overrides
+        )
+
+    return make
+
+
+def test_change_page_shows_state_checklist_and_only_the_allowed_buttons(
+    login, draft_by, writer, editor
+):
+    story = draft_by(writer, dek="")
+    html = login(writer).get(change_page(story)).content.decode()
+    assert "state-draft" in html
+    assert "Submit for review" in html
+    assert "It needs a standfirst" in html
+    for other in ["Approve", "Publish now", "Withdraw", "Send back"]:
+        assert other not in html
+
+    story.dek = "Now complete"
+    story.save()
+    story.submit(by=writer)
+    html = login(editor).get(change_page(story)).content.decode()
+    assert "Approve" in html and "Send back" in html and "Submit for review" not in html
+
+
+def test_the_editor_publishes_from_the_change_page(login, draft_by, writer, editor):
+    story = draft_by(writer)
+    story.submit(by=writer)
+    story.approve(by=editor)
+    client = login(editor)
+    response = client.post(transition(story, "publish"), follow=True)
+    assert "was published" in response.content.decode()
+    story.refresh_from_db()
+    assert story.is_published
+
+
+def test_scheduling_from_the_change_page(login, draft_by, writer, editor):
+    story = draft_by(writer, status=Status.APPROVED)
+    at = timezone.localtime() + timedelta(days=1)
+    login(editor).post(transition(story, "publish"), {"at": at.strftime("%Y-%m-%dT%H:%M")})
+    story.refresh_from_db()
+    assert story.state == "scheduled"
+    assert story.publish_at.replace(second=0, microsecond=0) == at.replace(second=0, microsecond=0)
+
+
+def test_a_refused_transition_is_a_clear_message_not_an_error_page(login, draft_by, writer):
+    story = draft_by(writer, status=Status.APPROVED)
+    response = login(writer).post(transition(story, "publish"), follow=True)
+    assert response.status_code == 200
+    assert "You are not allowed to publish this story." in response.content.decode()
+    assert Article.objects.get(pk=story.pk).status == Status.APPROVED
+
+
+def test_publishing_an_incomplete_story_names_what_is_missing(login, draft_by, writer, editor):
+    story = draft_by(writer, status=Status.APPROVED, dek="", section=None)
+    html = login(editor).post(transition(story, "publish"), follow=True).content.decode()
+    assert "cannot be published yet" in html
+    assert "it needs a standfirst" in html and "it needs a section" in html
+
+
+def test_send_back_needs_a_note(login, draft_by, writer, editor):
+    story = draft_by(writer, status=Status.IN_REVIEW)
+    html = login(editor).post(transition(story, "send_back"), {"note": ""}, follow=True)
+    assert "a note is required" in html.content.decode()
+    login(editor).post(transition(story, "send_back"), {"note": "Add a source"})
+    assert Article.objects.get(pk=story.pk).status == Status.DRAFT
+
+
+def test_withdraw_and_correct_from_the_change_page(login, make_article, editor):
+    story = make_article()
+    client = login(editor)
+    client.post(transition(story, "correct"), {"note": "Date corrected."})
+    client.post(transition(story, "withdraw"), {"note": "Legal complaint"})
+    story.refresh_from_db()
+    assert story.status == Status.WITHDRAWN
+    assert story.corrections.get().text == "Date corrected."
+
+
+def test_history_lists_every_transition_with_who_and_note(login, draft_by, writer, editor):
+    story = draft_by(writer)
+    story.submit(by=writer)
+    story.send_back(by=editor, note="Needs a second source")
+    html = login(editor).get(change_page(story)).content.decode()
+    assert "Needs a second source" in html
+    assert "Will Writer" in html and "Erin Editor" in html
+    assert html.count("<td>Submitted</td>") == 1 and "<td>Sent back</td>" in html
+
+
+def test_transitions_only_accept_post(login, draft_by, writer):
+    story = draft_by(writer)
+    assert login(writer).get(transition(story, "submit")).status_code == 405
+
+
+def test_writers_see_only_their_own_stories(login, draft_by, writer, make_user, make_article):
+    mine = draft_by(writer, headline="Mine")
+    draft_by(make_user("Writer"), headline="Someone else's")
+    response = login(writer).get(CHANGELIST)
+    assert [s.headline for s in response.context["cl"].result_list] == ["Mine"]
+    other = Article.objects.get(headline="Someone else's")
+    assert login(writer).get(change_page(other)).status_code == 302  # not theirs: not found
+    assert login(writer).get(change_page(mine)).status_code == 200
+
+
+def test_published_stories_are_read_only_for_their_writer(login, make_article, writer):
+    story = make_article(created_by=writer)
+    html = login(writer).get(change_page(story)).content.decode()
+    assert 'name="headline"' not in html and story.headline in html
+    response = login(writer).post(change_page(story), {"headline": "Changed"})
+    assert response.status_code == 403
+    assert Article.objects.get(pk=story.pk).headline == story.headline
+
+
+def test_editors_cannot_delete_a_published_story(login, make_article, editor):
+    story = make_article()
+    assert login(editor).post(f"{CHANGELIST}{story.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Article.objects.filter(pk=story.pk).exists()
+
+
+def test_an_edit_to_a_live_story_shows_readers_an_updated_time(login, make_article, editor):
+    story = make_article()
+    client = login(editor)
+    data = {
+        "headline": "New headline",
+        "slug": story.slug,
+        "dek": story.dek,
+        "body": story.body,
+        "section": story.section_id,
+        "tags": "",
+        "byline_set-TOTAL_FORMS": "0",
+        "byline_set-INITIAL_FORMS": "0",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+    }
+    assert client.post(change_page(story), data).status_code == 302
+    story.refresh_from_db()
+    assert story.headline == "New headline" and story.revised_at is not None
+
+
+def test_state_filter_includes_scheduled_and_embargoed(login, make_article, editor):
+    make_article(headline="Live")
+    make_article(headline="Later", publish_at=timezone.now() + timedelta(hours=1))
+    make_article(headline="Held", embargo_until=timezone.now() + timedelta(hours=1))
+    client = login(editor)
+    for state, expected in [
+        ("scheduled", ["Later"]),
+        ("embargoed", ["Held"]),
+        ("published", ["Live"]),
+    ]:
+        response = client.get(f"{CHANGELIST}?state={state}")
+        assert [s.headline for s in response.context["cl"].result_list] == expected, state
+    assert "state-scheduled" in client.get(CHANGELIST).content.decode()
+
+
+def test_my_stories_filter(login, draft_by, make_article, editor):
+    draft_by(editor, headline="Editor's own")
+    make_article(headline="Someone else's")
+    response = login(editor).get(f"{CHANGELIST}?mine=1")
+    assert [s.headline for s in response.context["cl"].result_list] == ["Editor's own"]
+
+
+def test_bulk_publish_reports_each_story_and_goes_through_the_checklist(
+    login, draft_by, writer, editor
+):
+    ready = draft_by(writer, status=Status.APPROVED, headline="Ready")
+    incomplete = draft_by(writer, status=Status.APPROVED, headline="Incomplete", dek="")
+    in_draft = draft_by(writer, headline="Still a draft")
+    response = login(editor).post(
+        CHANGELIST,
+        {"action": "publish_selected", "_selected_action": [ready.pk, incomplete.pk, in_draft.pk]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "1 story published." in html
+    assert "Not published: “Incomplete”: This story cannot be published yet" in html
+    assert "Not published: “Still a draft”: A story that is draft cannot be published." in html
+    assert list(Article.objects.published()) == [ready]
+
+
+def test_writers_are_not_offered_bulk_publish(login, draft_by, writer):
+    draft_by(writer)
+    response = login(writer).get(CHANGELIST)
+    actions = [name for name, _label in response.context["action_form"].fields["action"].choices]
+    assert "submit_selected" in actions and "publish_selected" not in actions
+
+
+def test_story_budget(login, make_article, draft_by, writer, editor):
+    old = draft_by(writer, headline="Old submission")
+    new = draft_by(writer, headline="New submission")
+    new.submit(by=writer)
+    old.submit(by=writer)
+    Article.objects.filter(pk=old.pk).update(submitted_at=timezone.now() - timedelta(hours=5))
+    make_article(headline="Tomorrow's story", publish_at=timezone.now() + timedelta(hours=20))
+    make_article(headline="Next week's story", publish_at=timezone.now() + timedelta(days=7))
+    make_article(headline="Held story", embargo_until=timezone.now() + timedelta(hours=3))
+    make_article(headline="Today's story", first_published_at=timezone.now())
+    response = login(editor).get(f"{CHANGELIST}budget/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [s.headline for s in response.context["review_queue"]] == [
+        "Old submission",
+        "New submission",
+    ]
+    assert [s.headline for s in response.context["scheduled"]] == ["Tomorrow's story"]
+    assert [s.headline for s in response.context["embargoed"]] == ["Held story"]
+    assert "Today's story" in [s.headline for s in response.context["published_today"]]
+    assert "Next week's story" not in html
+
+
+def test_writers_cannot_open_the_budget(login, writer):
+    assert login(writer).get(f"{CHANGELIST}budget/").status_code == 403
