@@ -156,6 +156,7 @@ def test_an_edit_to_a_live_story_shows_readers_an_updated_time(login, make_artic
         "body": story.body,
         "section": story.section_id,
         "tags": "",
+        "loaded_version": story.version,
         "byline_set-TOTAL_FORMS": "0",
         "byline_set-INITIAL_FORMS": "0",
         "photos-TOTAL_FORMS": "0",

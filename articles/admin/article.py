@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from articles.admin.forms import ArticleForm
 from articles.admin.thumbnails import thumbnail
 from articles.admin.workflow import MyStoriesFilter, StateFilter, WorkflowAdminMixin
 from articles.models import Article, ArticlePhoto, Byline, Status
@@ -37,9 +38,11 @@ class ArticlePhotoInline(StoryPartInline):
 
 @admin.register(Article)
 class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    form = ArticleForm
     list_display = [
         "headline",
         "state",
+        "editing",
         "section",
         "byline_text",
         "publish_at",
@@ -60,7 +63,7 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         "created_at",
     ]
     fieldsets = [
-        ("Story", {"fields": ["headline", "slug", "dek", "dateline", "body"]}),
+        ("Story", {"fields": ["headline", "slug", "dek", "dateline", "body", "loaded_version"]}),
         (
             "Photo and rights",
             {"fields": ["lead_photo", "copyright_notice", "copyright_holder", "copyright_year"]},
@@ -84,7 +87,7 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
-        stories = super().get_queryset(request).with_card_data()
+        stories = super().get_queryset(request).with_card_data().select_related("locked_by")
         if not request.user.has_perm("articles.edit_any_article"):
             stories = stories.written_by(request.user)
         return stories
@@ -106,11 +109,25 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def lead_thumbnail(self, obj):
         return thumbnail(obj.lead_photo, size=60)
 
+    @admin.display(description="Being edited by")
+    def editing(self, obj):
+        holder = obj.lock_holder()
+        return f"✎ {holder.get_full_name() or holder}" if holder else ""
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        obj.updated_by = request.user
         obj.record_edit()
         super().save_model(request, obj, form, change)
+
+    def response_change(self, request, obj):
+        # Leaving the page ends the edit; "Save and continue editing" keeps it.
+        if "_continue" not in request.POST:
+            obj.release_lock(request.user)
+        else:
+            obj.take_lock(request.user)
+        return super().response_change(request, obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article, Status, WorkflowError
 from articles.models.article import STATE_LABELS
+from articles.models.locking import StaleEditError
 from articles.models.workflow import PAST, RULES
 
 
@@ -22,6 +24,7 @@ class TransitionForm(forms.Form):
     note = forms.CharField(required=False)
     at = forms.DateTimeField(required=False, input_formats=["%Y-%m-%dT%H:%M"])
     until = forms.DateTimeField(required=False, input_formats=["%Y-%m-%dT%H:%M"])
+    version = forms.IntegerField(required=False)
 
 
 # What each verb calls the text its form carries.
@@ -88,6 +91,11 @@ class WorkflowAdminMixin:
                 name="articles_article_budget",
             ),
             path(
+                "<int:pk>/take-over/",
+                self.admin_site.admin_view(require_POST(self.take_over_view)),
+                name="articles_article_take_over",
+            ),
+            path(
                 "<int:pk>/workflow/<str:action>/",
                 self.admin_site.admin_view(require_POST(self.transition_view)),
                 name="articles_article_transition",
@@ -104,19 +112,41 @@ class WorkflowAdminMixin:
             messages.error(request, "Please give a valid date and time (day, month, year, time).")
         else:
             try:
-                run_transition(story, action, request.user, form.cleaned_data)
+                with transaction.atomic():
+                    # The button acts on the story as this user saw it, or not at all.
+                    story.check_version(form.cleaned_data["version"] or story.version)
+                    run_transition(story, action, request.user, form.cleaned_data)
+            except StaleEditError:
+                messages.error(
+                    request,
+                    "Someone changed this story after you opened it. Look at it again before "
+                    f"you {RULES[action][0]} it.",
+                )
             except (WorkflowError, PermissionDenied) as error:
                 messages.error(request, str(error))
             else:
                 messages.success(request, f"“{story.headline}” was {PAST[action]}.")
         return redirect("admin:articles_article_change", story.pk)
 
+    def take_over_view(self, request, pk):
+        story = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, story):
+            raise PermissionDenied
+        story.take_lock(request.user, force=True)
+        messages.success(request, "You are editing this story now.")
+        return redirect("admin:articles_article_change", story.pk)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         story = self.get_object(request, object_id)
         if story is not None:
             now = timezone.now()
+            if request.method == "GET" and self.has_change_permission(request, story):
+                story.take_lock(request.user, now=now)
+            holder = story.lock_holder(now)
             extra_context = {
                 **(extra_context or {}),
+                "lock_holder": holder if holder and holder.pk != request.user.pk else None,
+                "locked_at": story.locked_at,
                 "story": story,
                 "state_badge": state_badge(story),
                 "allowed_actions": story.allowed_actions(request.user, now),

@@ -6,6 +6,7 @@ from django.utils.text import get_text_list
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from articles.models.locking import EditLocking
 from articles.models.status import Status
 from articles.models.workflow import EditorialWorkflow
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
@@ -70,7 +71,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(EditorialWorkflow):
+class Article(EditorialWorkflow, EditLocking):
     headline = models.CharField(max_length=255)
     slug = models.SlugField(
         max_length=255, unique=True, help_text="The last part of the story's web address."
@@ -168,6 +169,11 @@ class Article(EditorialWorkflow):
     def save(self, *args, **kwargs):
         # The admin sanitises through the form field; imports and scripts come through here.
         self.body = sanitize_body(self.body)
+        # Every save makes a new version, so a copy loaded before it can be recognised as stale.
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = [*kwargs["update_fields"], "version"]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -1,0 +1,124 @@
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article, Status
+
+
+@pytest.fixture
+def story(make_article):
+    return make_article(headline="Original headline", status=Status.DRAFT, publish_at=None)
+
+
+@pytest.fixture
+def jane(make_user):
+    return make_user("Editor", first_name="Jane", last_name="Doe")
+
+
+@pytest.fixture
+def john(make_user):
+    return make_user("Editor", first_name="John", last_name="Roe")
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def url(story, tail="change/"):
+    return f"/admin/articles/article/{story.pk}/{tail}"
+
+
+def form_data(response, **changes):
+    """What the browser would send back from the change page it was shown."""
+    form = response.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if name not in {"tags", "lead_photo"}}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    for prefix in ("byline_set", "photos"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data | {"tags": ""} | changes
+
+
+def test_the_later_of_two_saves_is_refused_and_loses_nothing(story, jane, john):
+    jane_client, john_client = client_for(jane), client_for(john)
+    jane_page, john_page = jane_client.get(url(story)), john_client.get(url(story))
+
+    saved = jane_client.post(url(story), form_data(jane_page, headline="Jane's headline"))
+    assert saved.status_code == 302
+
+    refused = john_client.post(
+        url(story), form_data(john_page, headline="John's headline", dek="John's new standfirst")
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Jane Doe saved this story at" in html
+    assert "Headline: “Jane&#x27;s headline”" in html
+    assert 'value="John&#x27;s headline"' in html  # what John typed is still on the form
+    assert "John&#x27;s new standfirst" in html
+    assert Article.objects.get(pk=story.pk).headline == "Jane's headline"
+
+    # Having seen Jane's version, John saves again on purpose.
+    version = re.search(r'name="loaded_version" value="(\d+)"', html).group(1)
+    again = john_client.post(
+        url(story), form_data(john_page, headline="John's headline", loaded_version=version)
+    )
+    assert again.status_code == 302
+    assert Article.objects.get(pk=story.pk).headline == "John's headline"
+
+
+def test_a_transition_on_a_stale_page_is_refused(make_article, jane, john):
+    story = make_article(status=Status.IN_REVIEW, publish_at=None)
+    seen_version = story.version
+    story.send_back(by=jane, note="Needs work")
+    response = client_for(john).post(
+        url(story, "workflow/approve/"), {"version": seen_version}, follow=True
+    )
+    assert "Someone changed this story after you opened it" in response.content.decode()
+    assert Article.objects.get(pk=story.pk).status == Status.DRAFT
+
+
+def test_every_save_makes_a_new_version(story, jane):
+    before = story.version
+    story.save()
+    story.submit(by=jane)
+    assert Article.objects.get(pk=story.pk).version == before + 2
+
+
+def test_others_see_who_is_editing_and_since_when(story, jane, john):
+    client_for(jane).get(url(story))
+    html = client_for(john).get(url(story)).content.decode()
+    assert "Jane Doe is editing this story (since" in html
+    assert "Take over editing" in html
+    assert "✎ Jane Doe" in client_for(john).get("/admin/articles/article/").content.decode()
+
+
+def test_the_editor_does_not_see_their_own_lock(story, jane):
+    client = client_for(jane)
+    client.get(url(story))
+    assert "is editing this story" not in client.get(url(story)).content.decode()
+
+
+def test_the_lock_expires_on_its_own(story, jane, john):
+    client_for(jane).get(url(story))
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        html = client_for(john).get(url(story)).content.decode()
+    assert "is editing this story" not in html
+
+
+def test_an_editor_can_take_the_story_over(story, jane, john):
+    client_for(jane).get(url(story))
+    client_for(john).post(url(story, "take-over/"))
+    assert Article.objects.get(pk=story.pk).lock_holder() == john
+    assert "John Roe is editing" in client_for(jane).get(url(story)).content.decode()
+
+
+def test_saving_and_leaving_releases_the_lock(story, jane, john):
+    client = client_for(jane)
+    page = client.get(url(story))
+    client.post(url(story), form_data(page, headline="Done"))
+    assert Article.objects.get(pk=story.pk).lock_holder() is None
