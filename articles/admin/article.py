@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from articles.admin.forms import ArticleForm
+from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.thumbnails import thumbnail
 from articles.admin.workflow import MyStoriesFilter, StateFilter, WorkflowAdminMixin
 from articles.models import Article, ArticlePhoto, Byline, Status
@@ -37,7 +38,7 @@ class ArticlePhotoInline(StoryPartInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(WorkflowAdminMixin, RevisionAdminMixin):
     form = ArticleForm
     list_display = [
         "headline",
@@ -100,6 +101,13 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         # Stories readers have seen are withdrawn, never deleted.
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or obj.status not in {Status.PUBLISHED, Status.WITHDRAWN})
+
+    def get_deleted_objects(self, objs, request):
+        # The bulk "delete selected" action asks here too, so published stories are safe there.
+        deleted, counts, refused, protected = super().get_deleted_objects(objs, request)
+        if any(story.status in {Status.PUBLISHED, Status.WITHDRAWN} for story in objs):
+            refused.add("stories readers have seen (withdraw them instead)")
+        return deleted, counts, refused, protected
 
     @admin.display(description="Bylines")
     def byline_text(self, obj):

@@ -1,3 +1,4 @@
+import reversion
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -71,6 +72,9 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+# Every save keeps a revision with its bylines and photo uses. Tags are left out: taggit's
+# manager does not serialise (it would store "None").
+@reversion.register(follow=["byline_set", "photos"], exclude=["tags"])
 class Article(EditorialWorkflow, EditLocking):
     headline = models.CharField(max_length=255)
     slug = models.SlugField(
@@ -236,6 +240,7 @@ class Article(EditorialWorkflow, EditLocking):
         return settings.NEWSROOM_COPYRIGHT_NOTICE.format(year=year, holder=holder)
 
 
+@reversion.register()
 class Byline(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE)
     author = models.ForeignKey("articles.Author", on_delete=models.PROTECT)

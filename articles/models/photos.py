@@ -1,6 +1,7 @@
 import uuid
 from pathlib import PurePath
 
+import reversion
 from django.db import models
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ class PhotoQuerySet(models.QuerySet):
         )
 
 
+@reversion.register()
 class Photo(models.Model):
     """A picture in the library, reusable across stories, with its credit and rights."""
 
@@ -119,6 +121,7 @@ class Photo(models.Model):
         return self.rights_expire_at is None or self.rights_expire_at > (now or timezone.now())
 
 
+@reversion.register()
 class ArticlePhoto(models.Model):
     """A further photo on a story, beyond the lead, in gallery order."""
 

@@ -1,5 +1,6 @@
 """A parsed wire story into the models: one story, its bylines and its credited photos."""
 
+import reversion
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -41,15 +42,21 @@ def plan(*, key, digest):
     return UPDATED
 
 
-@transaction.atomic
 def save_wire_story(story: WireStory, *, key, digest, image=None):
     """Create or refresh the draft for one wire file; returns what happened.
 
     A story that has left draft is never overwritten by the wire: an editor owns it now.
     """
-    outcome = plan(key=key, digest=digest)
-    if outcome in (UNCHANGED, PUBLISHED_ALREADY):
-        return outcome
+    with transaction.atomic(), reversion.create_revision():
+        outcome = plan(key=key, digest=digest)
+        if outcome in (UNCHANGED, PUBLISHED_ALREADY):
+            return outcome
+        reversion.set_comment(f"Imported from the wire file {key}.")
+        _save(story, key=key, digest=digest, image=image)
+    return outcome
+
+
+def _save(story, *, key, digest, image):
     article = Article.objects.filter(wire_key=key).first() or Article(wire_key=key)
     copyright = story.copyright
     article.headline = story.headline[:255]
@@ -73,7 +80,6 @@ def save_wire_story(story: WireStory, *, key, digest, image=None):
         )
 
     _attach_photos(article, story, image=image)
-    return outcome
 
 
 def _attach_photos(article, story, *, image):
