@@ -30,7 +30,13 @@ def send(action, story, *, by, note=""):
 
 
 def editors():
-    return get_user_model().objects.with_perm("articles.approve_article").filter(is_active=True)
+    return (
+        get_user_model()
+        .objects.with_perm(
+            "articles.approve_article", backend="django.contrib.auth.backends.ModelBackend"
+        )
+        .filter(is_active=True)
+    )
 
 
 def writers(story):
