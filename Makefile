@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint bench clean-db
+.PHONY: run test lint bench backup restore
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "Newsroom needs Python 3.12 or newer: install it, or set PYTHON=/path/to/python3.12" >&2; exit 1; fi
@@ -28,3 +28,11 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# Everything (content, people, history, media) into backups/<time>.tar.gz, and back.
+backup: $(VENV)/.installed
+	$(PY) manage.py backup $(FILE)
+
+restore: $(VENV)/.installed
+	@[ -n "$(FILE)" ] || { echo "Usage: make restore FILE=backups/newsroom-….tar.gz [REPLACE=1]" >&2; exit 2; }
+	$(PY) manage.py restore $(FILE) $(if $(REPLACE),--replace)
