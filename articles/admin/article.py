@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from articles.admin.forms import ArticleForm
+from articles.admin.pagination import EstimatedCountPaginator
 from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.thumbnails import thumbnail
 from articles.admin.workflow import MyStoriesFilter, StateFilter, WorkflowAdminMixin
@@ -40,6 +41,9 @@ class ArticlePhotoInline(StoryPartInline):
 @admin.register(Article)
 class ArticleAdmin(WorkflowAdminMixin, RevisionAdminMixin):
     form = ArticleForm
+    paginator = EstimatedCountPaginator
+    # The "N total" beside a filtered count is a second full count: not at a million stories.
+    show_full_result_count = False
     list_display = [
         "headline",
         "state",
