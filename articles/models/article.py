@@ -8,6 +8,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from articles.models.locking import EditLocking
+from articles.models.stamps import stamped_by
 from articles.models.status import Status
 from articles.models.workflow import EditorialWorkflow
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
@@ -130,14 +131,7 @@ class Article(EditorialWorkflow, EditLocking):
     wire_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    created_by = stamped_by()
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from articles.models.stamps import stamped_by
+
 
 class StaleEditError(Exception):
     """Someone else saved the story after this copy was loaded."""
@@ -14,22 +16,8 @@ class StaleEditError(Exception):
 
 class EditLocking(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    updated_by = stamped_by()
+    locked_by = stamped_by()
     locked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from articles.models.stamps import stamped_by
 from articles.models.status import Status
 
 
@@ -64,17 +65,6 @@ WORKFLOW_FIELDS = [
 ]
 
 
-def _user(related_name="+"):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name=related_name,
-        editable=False,
-    )
-
-
 class EditorialWorkflow(models.Model):
     """The workflow state of a story and its transitions; none of it is editable in forms."""
 
@@ -99,12 +89,12 @@ class EditorialWorkflow(models.Model):
         null=True, blank=True, editable=False, help_text="Shown to readers as “Updated”."
     )
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    submitted_by = _user()
+    submitted_by = stamped_by()
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
-    approved_by = _user()
-    published_by = _user()
+    approved_by = stamped_by()
+    published_by = stamped_by()
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
-    withdrawn_by = _user()
+    withdrawn_by = stamped_by()
     withdrawal_reason = models.TextField(blank=True, editable=False)
 
     class Meta:
