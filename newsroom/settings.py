@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Full-text search on PostgreSQL; harmless on SQLite, where search falls back.
+    "django.contrib.postgres",
     "taggit",
     "django_prose_editor",
     "articles",
@@ -158,6 +160,11 @@ NEWSROOM_COPYRIGHT_NOTICE = env.str(
     "NEWSROOM_COPYRIGHT_NOTICE", default="© {year} {holder}. All rights reserved."
 )
 NEWSROOM_PAGE_SIZE = env.int("NEWSROOM_PAGE_SIZE", default=20)
+# How long browsers, proxies and CDNs may keep a public page without asking again (seconds).
+NEWSROOM_CACHE_MAX_AGE = env.int("NEWSROOM_CACHE_MAX_AGE", default=60)
+# The longest our own cache keeps a page. Publishing, editing and the scheduled times of
+# stories end it at once; this bounds only changes made behind the models' back.
+NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from articles.caching import content_changed
 from articles.models.article import Status
 
 
@@ -64,3 +65,7 @@ class Correction(AppendOnly):
 
     def __str__(self):
         return self.text[:60]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
