@@ -37,8 +37,7 @@ class MediaFeedMixin:
             **{key: str(photo[key]) for key in ("type", "width", "height") if photo[key]},
         }
         handler.startElement("media:content", attributes)
-        if photo["caption"]:
-            handler.addQuickElement("media:description", photo["caption"], {"type": "plain"})
+        # No caption (media:description): common readers take it for the story's own text.
         if photo["credit"]:
             handler.addQuickElement("media:credit", photo["credit"])
         if photo["creator"]:
@@ -48,7 +47,11 @@ class MediaFeedMixin:
         if photo["copyright"]:
             handler.addQuickElement("media:copyright", photo["copyright"])
         if photo["licence_url"]:
-            handler.addQuickElement("media:license", "", {"href": photo["licence_url"]})
+            handler.addQuickElement(
+                "media:license",
+                photo["licence"],
+                {"type": "text/html", "href": photo["licence_url"]},
+            )
         handler.endElement("media:content")
 
 
@@ -122,7 +125,7 @@ class LatestStoriesFeed(Feed):
 
     def item_categories(self, article):
         section = [article.section.name] if article.section else []
-        return section + [tag.name for tag in article.tags.all()]
+        return section + sorted((tag.name for tag in article.tags.all()), key=str.lower)
 
     def item_copyright(self, article):
         return article.copyright_line
@@ -140,10 +143,10 @@ class LatestStoriesFeed(Feed):
                 "type": mimetypes.guess_type(photo.image.name)[0],
                 "width": photo.width,
                 "height": photo.height,
-                "caption": photo.caption,
                 "credit": photo.credit,
                 "creator": photo.creator,
                 "copyright": copyright,
+                "licence": photo.get_licence_display(),
                 "licence_url": photo.licence_url,
             }
         }

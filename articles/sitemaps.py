@@ -165,7 +165,7 @@ def news_sitemap(request):
             | Q(first_published_at__isnull=True, publish_at__gte=cutoff)
         )
         .only("headline", "slug", "publish_at", "first_published_at", "created_at")
-        .order_by("-publish_at", "-pk")[:NEWS_LIMIT]
+        .order_by(FIRST_PUBLICATION.desc(), "-pk")[:NEWS_LIMIT]
     )
     return TemplateResponse(
         request,
