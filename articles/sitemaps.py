@@ -148,7 +148,7 @@ def index(request):
             add(section, listed["count"], listed["lastmod"])
     return TemplateResponse(
         request,
-        "sitemap_index.xml",
+        "sitemaps/sitemap_index.xml",
         {"sitemaps": entries},
         content_type="application/xml",
         headers={"X-Robots-Tag": "noindex, noodp, noarchive"},
