@@ -96,7 +96,9 @@ def test_front_page_cards_show_what_readers_need(client, make_article, make_auth
         authors=[make_author(name="Ann Lee"), make_author(name="Bo Ma")],
         lead_photo=photo,
     )
+    make_article(headline="Older story", publish_at=story.publish_at - timedelta(hours=1))
     html = client.get("/").content.decode()
+    assert html.count("card-lead") == 1  # only the lead story is laid out as the lead
     card = html[html.index('<article class="card card-lead">') :]
     card = card[: card.index("</article>")]
     assert f'<a href="{story.get_absolute_url()}">Harbour reopens</a>' in card
