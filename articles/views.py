@@ -62,7 +62,9 @@ class HomeView(TemplateView):
             by_section[story.section_id].append(story)
         blocks = []
         for section in sections:
-            stories = sorted(by_section[section.pk], key=lambda s: (s.publish_at, s.pk))[::-1]
+            stories = sorted(
+                by_section[section.pk], key=lambda s: (s.publish_at, s.pk), reverse=True
+            )
             if stories:
                 blocks.append((section, stories))
         everything = [lead, *latest, *(story for _, stories in blocks for story in stories)]
