@@ -227,3 +227,8 @@ def test_head_and_post_requests(client, make_article):
     make_article()
     assert client.head("/").status_code == 200
     assert client.post("/").status_code == 405
+
+
+def test_admin_pages_are_never_cached(editor_client):
+    cache_control = editor_client.get("/admin/articles/article/")["Cache-Control"]
+    assert "no-store" in cache_control and "private" in cache_control
