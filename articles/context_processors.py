@@ -1,7 +1,13 @@
 from django.conf import settings
 from django.utils import timezone
 
+from articles.caching import remember
 from articles.models import Section
+
+
+def nav_sections():
+    """The sections every page lists in its header; cached until content changes."""
+    return remember("nav-sections", lambda: list(Section.objects.all()))
 
 
 def site(request):
@@ -10,6 +16,6 @@ def site(request):
         "site_copyright": settings.NEWSROOM_COPYRIGHT_NOTICE.format(
             year=timezone.localdate().year, holder=settings.NEWSROOM_COPYRIGHT_HOLDER
         ),
-        # Lazy: pages that don't show navigation (admin, feeds) don't pay a query.
-        "nav_sections": Section.objects.all,
+        # Lazy: pages that don't show navigation (admin, feeds) don't pay for it.
+        "nav_sections": nav_sections,
     }

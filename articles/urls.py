@@ -1,18 +1,37 @@
 from django.urls import path
 
-from articles import views
+from articles import feeds, sitemaps, views
+from articles.caching import public_page
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
-    path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("", public_page(views.HomeView.as_view()), name="home"),
+    path("latest/", public_page(views.LatestView.as_view()), name="latest"),
+    # Search results are as many as the queries readers type: not worth a place in the cache.
+    path("search/", public_page(views.SearchView.as_view(), store=False), name="search"),
+    path("section/<slug:slug>/", public_page(views.SectionView.as_view()), name="section"),
+    path("tag/<slug:slug>/", public_page(views.TagView.as_view()), name="tag"),
+    path("author/<slug:slug>/", public_page(views.AuthorView.as_view()), name="author"),
+    path("feed/", public_page(feeds.LatestStoriesFeed()), name="feed"),
+    path("feed/atom/", public_page(feeds.LatestStoriesAtomFeed()), name="atom"),
+    path("section/<slug:slug>/feed/", public_page(feeds.SectionFeed()), name="section-feed"),
+    path(
+        "section/<slug:slug>/feed/atom/",
+        public_page(feeds.SectionAtomFeed()),
+        name="section-atom",
+    ),
+    path("tag/<slug:slug>/feed/", public_page(feeds.TagFeed()), name="tag-feed"),
+    path("tag/<slug:slug>/feed/atom/", public_page(feeds.TagAtomFeed()), name="tag-atom"),
+    path("sitemap.xml", public_page(sitemaps.index), name="sitemap-index"),
+    path("sitemap-<slug:section>.xml", public_page(sitemaps.sitemap), name="sitemap"),
+    path("news-sitemap.xml", public_page(sitemaps.news_sitemap), name="news-sitemap"),
+    path("robots.txt", public_page(views.robots_txt), name="robots"),
+    # Never cached: a preview is for its editors and writers only.
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path(
         "<int:year>/<int:month>/<int:day>/<slug:slug>/",
-        views.ArticleDetailView.as_view(),
+        public_page(views.ArticleDetailView.as_view()),
         name="detail",
     ),
 ]

@@ -1,24 +1,81 @@
+from collections import defaultdict
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.http import Http404
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import DetailView, ListView
+from django.template import loader
+from django.template.response import TemplateResponse
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from articles import jsonld
+from articles.context_processors import nav_sections
 from articles.models import Article, Author, Section
+from articles.models.article import bylines_prefetch
+from articles.search import NEWEST, ORDERS, RELEVANCE, clean_query, search
 
 
 class ArticleListView(ListView):
-    """Newest published stories first; subclasses narrow the list."""
+    """Newest published stories first, as cards; subclasses narrow the list."""
 
     paginate_by = settings.NEWSROOM_PAGE_SIZE
     template_name = "articles/article_list.html"
+    title = "Latest stories"
 
     def get_queryset(self):
-        return Article.objects.published().with_card_data()
+        # Cards never show the body: leave the largest column in the database.
+        return Article.objects.published().with_card_data().defer("body")
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("title", self.title)
+        return super().get_context_data(**kwargs)
 
 
-class HomeView(ArticleListView):
+class HomeView(TemplateView):
+    """The lead story, the latest stories, then a block of the newest in each section."""
+
     template_name = "articles/home.html"
+    latest_count = 10
+    per_section = 4
+
+    def get_context_data(self, **kwargs):
+        cards = Article.objects.published().select_related("section", "lead_photo").defer("body")
+        lead = cards.filter(is_top_story=True).first()
+        latest = list(
+            (cards.exclude(pk=lead.pk) if lead else cards)[: self.latest_count + (not lead)]
+        )
+        if lead is None and latest:
+            lead = latest.pop(0)
+        shown = [story.pk for story in [lead, *latest] if story]
+        sections = nav_sections()
+        by_section = defaultdict(list)
+        # Section blocks skip the stories already shown above them.
+        for story in cards.exclude(pk__in=shown).newest_per_section(
+            [section.pk for section in sections], self.per_section
+        ):
+            by_section[story.section_id].append(story)
+        blocks = []
+        for section in sections:
+            stories = sorted(
+                by_section[section.pk], key=lambda s: (s.publish_at, s.pk), reverse=True
+            )
+            if stories:
+                blocks.append((section, stories))
+        everything = [lead, *latest, *(story for _, stories in blocks for story in stories)]
+        prefetch_related_objects([story for story in everything if story], bylines_prefetch())
+        return super().get_context_data(
+            lead=lead, latest=latest, section_blocks=blocks, nav_sections=sections, **kwargs
+        )
+
+
+class LatestView(ArticleListView):
+    pass
 
 
 class SectionView(ArticleListView):
@@ -28,7 +85,11 @@ class SectionView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            title=self.section.name, description=self.section.description, **kwargs
+            title=self.section.name,
+            description=self.section.description,
+            feed_url=reverse("articles:section-feed", args=[self.section.slug]),
+            atom_url=reverse("articles:section-atom", args=[self.section.slug]),
+            **kwargs,
         )
 
 
@@ -38,7 +99,12 @@ class TagView(ArticleListView):
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=f"Tagged “{self.tag.name}”", **kwargs)
+        return super().get_context_data(
+            title=f"Tagged “{self.tag.name}”",
+            feed_url=reverse("articles:tag-feed", args=[self.tag.slug]),
+            atom_url=reverse("articles:tag-atom", args=[self.tag.slug]),
+            **kwargs,
+        )
 
 
 class AuthorView(ArticleListView):
@@ -52,12 +118,44 @@ class AuthorView(ArticleListView):
         )
 
 
+class SearchView(ArticleListView):
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = clean_query(self.request.GET.get("q"))
+        self.order = self.request.GET.get("sort")
+        if self.order not in ORDERS:
+            self.order = RELEVANCE
+        return search(super().get_queryset(), self.query, order=self.order)
+
+    def get_context_data(self, **kwargs):
+        params = {"q": self.query} | ({"sort": NEWEST} if self.order == NEWEST else {})
+        return super().get_context_data(
+            title=f"Search results for “{self.query}”" if self.query else "Search",
+            query=self.query,
+            order=self.order,
+            orders=ORDERS,
+            page_query=urlencode(params),
+            **kwargs,
+        )
+
+
 class ArticleDetailView(DetailView):
     def get_queryset(self):
-        return Article.objects.published().with_card_data()
+        return (
+            Article.objects.published()
+            .with_card_data()
+            .with_last_modified()
+            .prefetch_related("tags", "corrections")
+        )
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            if Article.objects.withdrawn().filter(slug=kwargs["slug"]).exists():
+                return TemplateResponse(request, "410.html", status=410)
+            raise
         # The date in the address is for people; the slug finds the story. Old or mistyped
         # dates lead to the one canonical address.
         canonical = self.object.get_absolute_url()
@@ -65,26 +163,75 @@ class ArticleDetailView(DetailView):
             return redirect(canonical, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
 
+    def get_context_data(self, **kwargs):
+        article = self.object
+        absolute = self.request.build_absolute_uri
+        photo = article.public_lead_photo
+        related = (
+            Article.objects.published()
+            .related_to(article)
+            .select_related("section", "lead_photo")
+            .defer("body")[:4]
+        )
+        return super().get_context_data(
+            canonical_url=absolute(article.get_absolute_url()),
+            share_image_url=absolute(photo.image.url) if photo and photo.image else "",
+            structured_data=jsonld.script(jsonld.news_article(article, absolute=absolute)),
+            related=related,
+            **kwargs,
+        )
 
-class ArticlePreviewView(DetailView):
+
+def robots_txt(request):
+    return TemplateResponse(
+        request,
+        "robots.txt",
+        {
+            "sitemap_urls": [
+                request.build_absolute_uri(reverse("articles:sitemap-index")),
+                request.build_absolute_uri(reverse("articles:news-sitemap")),
+            ]
+        },
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 page, in the site's layout but with no database and no context processors:
+    either may be what failed."""
+    try:
+        stylesheet = static("css/site.css")
+    except ValueError:  # the static files manifest is missing: plain is better than nothing
+        stylesheet = ""
+    html = loader.get_template("500.html").render(
+        {
+            "site_name": settings.NEWSROOM_SITE_NAME,
+            "stylesheet": stylesheet,
+            "year": timezone.now().year,
+        }
+    )
+    return HttpResponseServerError(html)
+
+
+class ArticlePreviewView(ArticleDetailView):
     """An unpublished story exactly as readers will see it, for its editors and writers only."""
 
-    template_name = "articles/article_detail.html"
-
     def get_queryset(self):
-        return Article.objects.with_card_data()
+        return (
+            Article.objects.with_card_data()
+            .with_last_modified()
+            .prefetch_related("tags", "corrections")
+        )
 
-    def get_object(self, queryset=None):
-        story = super().get_object(queryset)
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
         # Not found rather than forbidden: nobody else learns the story exists.
-        if not story.can_preview(self.request.user):
+        if not self.object.can_preview(request.user):
             raise Http404
-        return story
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview=True, **kwargs)
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        response["Cache-Control"] = "private, no-store"
-        return response

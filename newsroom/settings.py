@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Full-text search on PostgreSQL; harmless on SQLite, where search falls back.
+    "django.contrib.postgres",
     "taggit",
     "reversion",
     "axes",
@@ -184,6 +186,11 @@ NEWSROOM_EXACT_COUNT_LIMIT = env.int("NEWSROOM_EXACT_COUNT_LIMIT", default=50_00
 NEWSROOM_EDIT_LOCK_MINUTES = env.int("NEWSROOM_EDIT_LOCK_MINUTES", default=15)
 # Absolute links in emails (no request to build them from).
 NEWSROOM_SITE_URL = env.str("NEWSROOM_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# How long browsers, proxies and CDNs may keep a public page without asking again (seconds).
+NEWSROOM_CACHE_MAX_AGE = env.int("NEWSROOM_CACHE_MAX_AGE", default=60)
+# The longest our own cache keeps a page. Publishing, editing and the scheduled times of
+# stories end it at once; this bounds only changes made behind the models' back.
+NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
 
 LOGGING = {
     "version": 1,

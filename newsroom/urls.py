@@ -7,6 +7,9 @@ admin.site.site_header = settings.NEWSROOM_SITE_NAME
 admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} admin"
 admin.site.index_title = "Newsroom"
 
+# The 500 page must render when the database or a context processor is what failed.
+handler500 = "articles.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),

@@ -5,11 +5,24 @@ from datetime import timedelta
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Author, Byline, Photo, Section, Status
+from articles.caching import current_version
+from articles.context_processors import nav_sections
+from articles.models import (
+    Article,
+    ArticlePhoto,
+    Author,
+    Byline,
+    Correction,
+    Photo,
+    Section,
+    Status,
+)
 from articles.roles import sync_roles
 
 _counter = itertools.count(1)
@@ -68,7 +81,8 @@ def make_article(db, make_section, make_author):
             "dek": f"Standfirst {n}",
             "body": f"<p>Body of story {n}.</p>",
             "status": Status.PUBLISHED,
-            "publish_at": timezone.now() - timedelta(hours=n),
+            # Minutes, not hours: stories stay recent (news sitemap) however many a run makes.
+            "publish_at": timezone.now() - timedelta(minutes=n),
         } | overrides
         if "section" not in fields:
             fields["section"] = make_section()
@@ -144,3 +158,63 @@ def _media_root(settings, tmp_path):
 def _fast_password_hashing(settings):
     # Real hashing costs a third of a second per user; tests make hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Reader pages are cached, and the local-memory cache outlives a test: start each one clean.
+    cache.clear()
+
+
+@pytest.fixture
+def make_correction(db):
+    def make(article, **overrides):
+        return Correction.objects.create(
+            **{
+                "article": article,
+                "text": "An earlier version misspelt a name.",
+                "created_at": timezone.now(),
+            }
+            | overrides
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_rich_story(make_article, make_author, make_photo, make_correction):
+    """A story with everything that could cost a query per item: three bylines, three tags,
+    a lead photo, a gallery photo and a correction."""
+
+    def make(**overrides):
+        n = next(_counter)
+        story = make_article(
+            **{
+                "authors": [make_author() for _ in range(3)],
+                "tags": [f"tag-{n}-{i}" for i in range(3)],
+                "lead_photo": make_photo(),
+            }
+            | overrides
+        )
+        ArticlePhoto.objects.create(article=story, photo=make_photo())
+        make_correction(story)
+        return story
+
+    return make
+
+
+@pytest.fixture
+def warm_site(db):
+    """Fill what a running site keeps between requests, so query pins count a page's own.
+
+    After any change to content, the first page of all also looks up when content next changes
+    and loads the section menu (three queries, once per change, pinned in test_caching.py);
+    the content type of stories is looked up once per process.
+    """
+
+    def warm():
+        current_version()
+        nav_sections()
+        ContentType.objects.get_for_model(Article)
+
+    return warm

@@ -1,31 +1,200 @@
+import json
+import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import ArticlePhoto, Status
+from articles import views
+from articles.models import Status
 
 
-def test_home_lists_published_stories_newest_first(client, trio, make_article):
+def ld_json(html):
+    """The JSON-LD blocks of a page, parsed as a search engine would."""
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return [json.loads(block) for block in blocks]
+
+
+def meta(html, key):
+    """The content of <meta property=key> or <meta name=key> (every one, in order)."""
+    pattern = rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)">'
+    return [unescape(value) for value in re.findall(pattern, html)]
+
+
+def cards(html):
+    return [
+        unescape(h) for h in re.findall(r'class="card-headline"><a href="[^"]+">([^<]+)<', html)
+    ]
+
+
+# The front page
+
+
+def test_front_page_leads_with_the_newest_story_then_the_latest(client, trio, make_article):
     newer = make_article(headline="Newest story", publish_at=timezone.now() - timedelta(minutes=1))
     response = client.get("/")
     assert response.status_code == 200
-    assert list(response.context["article_list"]) == [newer, trio["published"]]
+    assert response.context["lead"] == newer
+    assert response.context["latest"] == [trio["published"]]
     html = response.content.decode()
     assert "Draft story" not in html and "Scheduled story" not in html
 
 
-def test_home_is_paginated(client, make_article, settings):
+def test_an_editor_top_story_leads_even_when_older(client, make_article):
+    top = make_article(
+        headline="Top story", is_top_story=True, publish_at=timezone.now() - timedelta(days=1)
+    )
+    newer = make_article(headline="Newer story", publish_at=timezone.now() - timedelta(minutes=5))
+    make_article(
+        headline="Unpublished top story",
+        is_top_story=True,
+        status=Status.DRAFT,
+        publish_at=timezone.now() - timedelta(minutes=1),
+    )
+    response = client.get("/")
+    assert response.context["lead"] == top
+    assert response.context["latest"] == [newer]
+    assert cards(response.content.decode())[:2] == ["Top story", "Newer story"]
+
+
+def test_front_page_has_a_block_per_section_without_repeating_stories(
+    client, make_article, make_section, settings
+):
+    world, science, empty = (
+        make_section(name=n, slug=n.lower()) for n in ["World", "Science", "Empty"]
+    )
+    now = timezone.now()
+    latest = [make_article(section=world, publish_at=now - timedelta(minutes=m)) for m in range(11)]
+    older_world = [
+        make_article(section=world, publish_at=now - timedelta(days=1, minutes=m)) for m in range(6)
+    ]
+    science_story = make_article(section=science, publish_at=now - timedelta(days=3))
+    make_article(section=science, status=Status.DRAFT, headline="Draft science")
+    response = client.get("/")
+    blocks = dict(response.context["section_blocks"])
+    # 1 lead + 10 latest fill the top; each block has its newest 4 not shown above.
+    assert response.context["lead"] == latest[0]
+    assert response.context["latest"] == latest[1:11]
+    assert blocks[world] == older_world[:4]
+    assert blocks[science] == [science_story]
+    assert empty not in blocks
+    html = response.content.decode()
+    assert (
+        '<h2 id="block-science" class="block-heading"><a href="/section/science/">Science</a></h2>'
+        in html
+    )
+    assert "Draft science" not in html
+
+
+def test_front_page_cards_show_what_readers_need(client, make_article, make_author, make_photo):
+    photo = make_photo(credit="AP Photo/Jane Doe", alt_text="Crowds at the harbour")
+    story = make_article(
+        headline="Harbour reopens",
+        dek="Ships return after a week",
+        authors=[make_author(name="Ann Lee"), make_author(name="Bo Ma")],
+        lead_photo=photo,
+    )
+    make_article(headline="Older story", publish_at=story.publish_at - timedelta(hours=1))
+    html = client.get("/").content.decode()
+    assert html.count("card-lead") == 1  # only the lead story is laid out as the lead
+    card = html[html.index('<article class="card card-lead">') :]
+    card = card[: card.index("</article>")]
+    assert f'<a href="{story.get_absolute_url()}">Harbour reopens</a>' in card
+    assert "Ships return after a week" in card
+    assert "By Ann Lee and Bo Ma" in card
+    assert f'<time datetime="{story.publish_at.replace(microsecond=0).isoformat()}">' in card
+    assert f'src="{photo.image.url}"' in card and 'alt="Crowds at the harbour"' in card
+    assert "Photo: AP Photo/Jane Doe" in card
+
+
+def test_a_photo_whose_licence_lapsed_is_not_shown(client, make_article, make_photo):
+    photo = make_photo(rights_expire_at=timezone.now() - timedelta(minutes=1))
+    story = make_article(lead_photo=photo)
+    for url in ["/", story.get_absolute_url()]:
+        assert photo.image.url not in client.get(url).content.decode()
+
+
+def test_an_empty_site_has_a_front_page(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "No stories have been published yet." in response.content.decode()
+
+
+# Listings
+
+
+def test_latest_is_paginated(client, make_article):
     for _ in range(25):
         make_article()
-    assert len(client.get("/").context["article_list"]) == 20
-    assert len(client.get("/?page=2").context["article_list"]) == 5
+    assert len(client.get("/latest/").context["article_list"]) == 20
+    assert len(client.get("/latest/?page=2").context["article_list"]) == 5
 
 
-@pytest.mark.parametrize("page", ["abc", "-1", "0", "999999"])
-def test_bad_page_numbers_are_not_found(client, make_article, page):
-    make_article()
-    assert client.get(f"/?page={page}").status_code == 404
+def test_section_tag_and_author_pages_list_only_their_published_stories(
+    client, make_article, make_author, make_section, trio
+):
+    section, author = make_section(name="Science"), make_author(name="Ada")
+    story = make_article(section=section, authors=[author], tags=["space"])
+    make_article(section=section, authors=[author], tags=["space"], status=Status.DRAFT)
+    for url in ["/section/" + section.slug + "/", "/tag/space/", "/author/" + author.slug + "/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert list(response.context["article_list"]) == [story], url
+
+
+def test_listings_are_newest_first_across_pages(client, make_article, make_section, settings):
+    section = make_section()
+    now = timezone.now()
+    stories = [
+        make_article(section=section, publish_at=now - timedelta(hours=h)) for h in range(22)
+    ]
+    first = list(client.get(f"/section/{section.slug}/").context["article_list"])
+    second = list(client.get(f"/section/{section.slug}/?page=2").context["article_list"])
+    assert first + second == stories
+
+
+def test_author_page_shows_the_bio(client, make_article, make_author):
+    author = make_author(name="Ada Byron", bio="Covers science & the sea.")
+    make_article(authors=[author])
+    html = client.get(author.get_absolute_url()).content.decode()
+    assert "<h1>Ada Byron</h1>" in html
+    assert "Covers science &amp; the sea." in html
+
+
+def test_section_and_tag_pages_link_their_feeds(client, make_article, make_section):
+    section = make_section(slug="science")
+    make_article(section=section, tags=["space"])
+    html = client.get("/section/science/").content.decode()
+    assert 'type="application/rss+xml" title="' in html and 'href="/section/science/feed/"' in html
+    assert 'href="/section/science/feed/atom/"' in html
+    assert 'href="/tag/space/feed/"' in client.get("/tag/space/").content.decode()
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "999999", "1.5", "9" * 5000])
+@pytest.mark.parametrize(
+    "url", ["/latest/", "/section/s/", "/tag/t/", "/author/a/", "/search/?q=x&"]
+)
+def test_bad_page_numbers_are_not_found(client, make_article, make_section, make_author, page, url):
+    make_article(
+        section=make_section(slug="s"), authors=[make_author(slug="a")], tags=["t"], headline="x"
+    )
+    assert client.get(f"{url}{'&' if '?' in url else '?'}page={page}").status_code == 404
+
+
+def test_the_last_page_can_be_asked_for_by_name(client, make_article):
+    for _ in range(21):
+        make_article()
+    assert len(client.get("/latest/?page=last").context["article_list"]) == 1
+
+
+def test_unknown_section_tag_and_author_are_not_found(client, db):
+    for url in ["/section/nope/", "/tag/nope/", "/author/nope/"]:
+        assert client.get(url).status_code == 404
+
+
+# The story page
 
 
 def test_article_page_shows_the_whole_story(client, make_article, make_author, make_photo):
@@ -68,6 +237,188 @@ def test_a_credit_waiting_for_its_picture_is_still_shown(client, make_article, m
     assert "Photo: Reuters" in html and "<img" not in html
 
 
+def test_corrections_are_shown_with_their_dates_at_the_foot(client, make_article, make_correction):
+    story = make_article()
+    first = make_correction(
+        story,
+        text="The minister’s name was misspelt.",
+        created_at=timezone.now() - timedelta(hours=2),
+    )
+    make_correction(story, text="The vote was on Tuesday, not Monday.")
+    html = client.get(story.get_absolute_url()).content.decode()
+    foot = html[html.index('<footer class="story-footer">') :]
+    assert '<h2 id="corrections-heading">Corrections</h2>' in foot
+    assert foot.index("misspelt") < foot.index("on Tuesday")
+    created = timezone.localtime(first.created_at).replace(microsecond=0)
+    assert f'<time datetime="{created.isoformat()}">' in foot
+
+
+def test_updated_time_is_shown_only_when_revised(client, make_article):
+    story = make_article()
+    assert "Updated" not in client.get(story.get_absolute_url()).content.decode()
+    revised = timezone.now().replace(microsecond=0)
+    story.revised_at = revised
+    story.save()
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert f'Updated <time datetime="{revised.isoformat()}">' in html
+
+
+def test_first_publication_is_the_date_shown(client, make_article):
+    first = (timezone.now() - timedelta(days=3)).replace(microsecond=0)
+    story = make_article(first_published_at=first, publish_at=timezone.now() - timedelta(hours=1))
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert f'<time datetime="{first.isoformat()}">' in html
+    assert meta(html, "article:published_time") == [first.isoformat()]
+
+
+def test_related_stories_share_a_section_or_a_tag_and_are_public(
+    client, make_article, make_section
+):
+    world, science = make_section(), make_section()
+    story = make_article(section=world, tags=["space"])
+    same_section = make_article(section=world, headline="Same section")
+    shared_tag = make_article(section=science, tags=["space"], headline="Shared tag")
+    make_article(section=science, tags=["other"], headline="Unrelated")
+    make_article(section=world, tags=["space"], status=Status.DRAFT, headline="Draft relation")
+    make_article(
+        section=world, publish_at=timezone.now() + timedelta(hours=1), headline="Scheduled relation"
+    )
+    response = client.get(story.get_absolute_url())
+    assert list(response.context["related"]) == [same_section, shared_tag]
+    html = response.content.decode()
+    related = html[html.index('<section class="related"') :]
+    assert cards(related) == ["Same section", "Shared tag"]
+    assert "Unrelated" not in html and "Draft relation" not in html
+    assert "Scheduled relation" not in html
+
+
+def test_a_story_with_nothing_to_relate_shows_no_related_block(client, make_article):
+    story = make_article(section=None)
+    make_article(section=None)
+    response = client.get(story.get_absolute_url())
+    assert list(response.context["related"]) == []
+    assert 'class="related"' not in response.content.decode()
+
+
+def test_article_page_has_canonical_sharing_and_robots_tags(client, make_article, make_photo):
+    photo = make_photo(alt_text="Two leaders shake hands")
+    photo.refresh_from_db()  # for its width and height
+    story = make_article(
+        headline="Summit & “talks”", dek="A rare <meeting>", lead_photo=photo, tags=["Russia"]
+    )
+    html = client.get(story.get_absolute_url()).content.decode()
+    url = f"http://testserver{story.get_absolute_url()}"
+    image = f"http://testserver{photo.image.url}"
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert '<meta name="robots" content="max-image-preview:large">' in html
+    assert meta(html, "og:type") == ["article"]
+    assert meta(html, "og:title") == ["Summit & “talks”"]
+    assert meta(html, "og:description") == ["A rare <meeting>"]
+    assert meta(html, "og:url") == [url]
+    assert meta(html, "og:image") == [image]
+    assert meta(html, "og:image:width") == [str(photo.width)]
+    assert meta(html, "og:image:alt") == ["Two leaders shake hands"]
+    assert meta(html, "article:tag") == ["Russia"]
+    assert meta(html, "twitter:card") == ["summary_large_image"]
+    assert meta(html, "twitter:image") == [image]
+    assert "<meeting>" not in html
+
+
+def test_a_story_without_a_picture_gets_a_small_card(client, make_article):
+    html = client.get(make_article().get_absolute_url()).content.decode()
+    assert meta(html, "twitter:card") == ["summary"]
+    assert meta(html, "og:image") == []
+
+
+def test_article_structured_data(
+    client, make_article, make_author, make_photo, make_section, make_correction
+):
+    photo = make_photo(
+        credit="Reuters",
+        creator="Jane Doe",
+        copyright_notice="© 2023 Reuters",
+        copyright_holder="Reuters",
+        licence_url="https://creativecommons.org/licenses/by/4.0/",
+        caption="Leaders meet",
+    )
+    photo.refresh_from_db()  # for its width and height
+    first = timezone.now() - timedelta(days=1)
+    story = make_article(
+        headline="Kim and Putin meet",
+        dek="A rare summit",
+        section=make_section(name="World"),
+        authors=[
+            make_author(name="Ann Lee", slug="ann-lee"),
+            make_author(name="Bo Ma", slug="bo-ma"),
+        ],
+        tags=["Russia", "North Korea"],
+        lead_photo=photo,
+        first_published_at=first,
+        publish_at=first,
+    )
+    correction = make_correction(story, text="A date was wrong.")
+    [data] = ld_json(client.get(story.get_absolute_url()).content.decode())
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Kim and Putin meet"
+    assert data["description"] == "A rare summit"
+    assert data["url"] == f"http://testserver{story.get_absolute_url()}"
+    assert data["datePublished"].startswith(first.strftime("%Y-%m-%dT%H:%M:%S"))
+    # A correction changes the story for readers.
+    assert data["dateModified"].startswith(correction.created_at.strftime("%Y-%m-%dT%H:%M:%S"))
+    assert data["author"] == [
+        {"@type": "Person", "name": "Ann Lee", "url": "http://testserver/author/ann-lee/"},
+        {"@type": "Person", "name": "Bo Ma", "url": "http://testserver/author/bo-ma/"},
+    ]
+    assert data["publisher"] == {
+        "@type": "Organization",
+        "name": "The Newsroom",
+        "url": "http://testserver/",
+    }
+    assert data["articleSection"] == "World"
+    assert sorted(data["keywords"]) == ["North Korea", "Russia"]
+    assert data["image"] == {
+        "@type": "ImageObject",
+        "contentUrl": f"http://testserver{photo.image.url}",
+        "url": f"http://testserver{photo.image.url}",
+        "width": photo.width,
+        "height": photo.height,
+        "caption": "Leaders meet",
+        "creditText": "Reuters",
+        "creator": {"@type": "Person", "name": "Jane Doe"},
+        "copyrightNotice": "© 2023 Reuters",
+        "copyrightHolder": {"@type": "Organization", "name": "Reuters"},
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+    }
+    [entry] = data["correction"]
+    assert entry["@type"] == "CorrectionComment" and entry["text"] == "A date was wrong."
+
+
+def test_structured_data_cannot_break_out_of_its_script(client, make_article, make_author):
+    story = make_article(
+        headline="</script><script>alert(1)</script>",
+        dek="<!-- & -->",
+        authors=[make_author(name="A & B")],
+    )
+    html = client.get(story.get_absolute_url()).content.decode()
+    script = html[html.index('<script type="application/ld+json">') :]
+    script = script[: script.index("</script>")]
+    assert "<" not in script[1:] and ">" not in script[len('<script type="application/ld+json">') :]
+    assert "&" not in script
+    [data] = ld_json(html)
+    assert data["headline"] == "</script><script>alert(1)</script>"
+    assert data["description"] == "<!-- & -->"
+    assert data["author"][0]["name"] == "A & B"
+
+
+def test_structured_data_leaves_out_an_expired_photo(client, make_article, make_photo):
+    story = make_article(
+        lead_photo=make_photo(rights_expire_at=timezone.now() - timedelta(hours=1))
+    )
+    [data] = ld_json(client.get(story.get_absolute_url()).content.decode())
+    assert "image" not in data
+
+
 @pytest.mark.parametrize("which", ["draft", "scheduled"])
 def test_unpublished_stories_are_not_found(client, trio, which):
     assert client.get(trio[which].get_absolute_url()).status_code == 404
@@ -80,60 +431,187 @@ def test_a_wrong_date_redirects_to_the_canonical_address(client, make_article):
     assert response["Location"] == story.get_absolute_url()
 
 
+# Errors
+
+
 def test_unknown_story_is_not_found_in_the_site_layout(client, make_section):
     make_section(name="World")
     response = client.get("/2023/01/01/no-such-story/")
+    html = response.content.decode()
     assert response.status_code == 404
-    assert "Page not found" in response.content.decode()
+    assert "Page not found" in html
+    assert 'href="/section/' in html  # the site's navigation
+    assert '<form role="search"' in html
 
 
-def test_section_tag_and_author_pages_list_only_their_published_stories(
-    client, make_article, make_author, make_section, trio
-):
-    section, author = make_section(name="Science"), make_author(name="Ada")
-    story = make_article(section=section, authors=[author], tags=["space"])
-    make_article(section=section, authors=[author], tags=["space"], status=Status.DRAFT)
-    for url in ["/section/" + section.slug + "/", "/tag/space/", "/author/" + author.slug + "/"]:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        assert list(response.context["article_list"]) == [story], url
-
-
-def test_unknown_section_is_not_found(client, db):
-    assert client.get("/section/nope/").status_code == 404
-
-
-def _story_with_relations(make_article, make_author, make_photo, n):
-    photo = make_photo()
+def test_a_withdrawn_story_is_gone(client, make_article):
     story = make_article(
-        authors=[make_author() for _ in range(3)],
-        tags=[f"tag-{n}-{i}" for i in range(3)],
-        lead_photo=photo,
+        headline="Withdrawn for legal reasons",
+        status=Status.WITHDRAWN,
+        first_published_at=timezone.now() - timedelta(days=1),
     )
-    ArticlePhoto.objects.create(article=story, photo=make_photo())
-    return story
+    response = client.get(story.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert "This story has been withdrawn" in html
+    assert '<nav aria-label="Sections">' in html
+    # The notice says nothing of what the story was.
+    assert "Withdrawn for legal reasons" not in html
+
+
+def test_a_story_withdrawn_before_anyone_saw_it_is_simply_not_found(client, make_article):
+    story = make_article(status=Status.WITHDRAWN, first_published_at=None)
+    assert client.get(story.get_absolute_url()).status_code == 404
+
+
+def test_server_error_page_needs_no_database(rf, django_db_blocker, settings):
+    settings.NEWSROOM_SITE_NAME = "Daily Example"
+    with django_db_blocker.block():
+        response = views.server_error(rf.get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong" in html
+    assert '<a class="brand" href="/">Daily Example</a>' in html
+    assert 'rel="stylesheet"' in html
+
+
+def test_a_crashing_page_answers_with_the_friendly_500(client, make_article, monkeypatch):
+    def crash(self, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views.HomeView, "get_context_data", crash)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+
+
+# Search page (the search itself is in test_search.py)
+
+
+def test_search_echoes_the_query_safely(client, make_article):
+    make_article(headline="Harbour <b>news</b>")
+    html = client.get("/search/", {"q": '<script>alert("x")</script>'}).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_search_pages_keep_the_query(client, make_article):
+    for _ in range(25):
+        make_article(headline="Harbour story")
+    response = client.get("/search/", {"q": "harbour", "sort": "newest"})
+    html = response.content.decode()
+    assert 'href="?q=harbour&amp;sort=newest&amp;page=2"' in html
+    assert (
+        len(
+            client.get("/search/", {"q": "harbour", "sort": "newest", "page": 2}).context[
+                "article_list"
+            ]
+        )
+        == 5
+    )
+
+
+def test_an_empty_search_shows_just_the_form(
+    client, make_article, django_assert_num_queries, warm_site
+):
+    make_article()
+    warm_site()
+    with django_assert_num_queries(0):
+        response = client.get("/search/")
+    assert response.status_code == 200
+    assert '<input type="search" id="search-q" name="q" value=""' in response.content.decode()
+
+
+def test_every_page_has_the_search_form_and_section_links(client, make_article, make_section):
+    section = make_section(name="Science")
+    story = make_article(section=section)
+    for url in [
+        "/",
+        "/latest/",
+        f"/section/{section.slug}/",
+        story.get_absolute_url(),
+        "/search/?q=x",
+    ]:
+        html = client.get(url).content.decode()
+        assert '<form class="site-search" role="search" action="/search/"' in html, url
+        assert 'name="q"' in html, url
+        nav = html[html.index('<nav aria-label="Sections">') :]
+        assert f'<a href="/section/{section.slug}/">Science</a>' in nav[: nav.index("</nav>")], url
+
+
+def test_robots_txt_names_both_sitemaps(client, db):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Sitemap: http://testserver/news-sitemap.xml" in lines
+    assert "Disallow: /admin/" in lines
+
+
+# Query counts: constant whatever the number of stories, bylines, tags and photos
+
+
+@pytest.fixture
+def site_with(make_rich_story, make_section, warm_site):
+    def build(count):
+        sections = [make_section() for _ in range(3)]
+        stories = [
+            make_rich_story(section=sections[n % 3], tags=["shared", f"tag-{n}"])
+            for n in range(count)
+        ]
+        make_rich_story(section=sections[0], is_top_story=True)
+        warm_site()
+        return stories
+
+    return build
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_home_query_count_does_not_grow_with_content(
-    client, make_article, make_author, make_photo, django_assert_num_queries, count
-):
-    for n in range(count):
-        _story_with_relations(make_article, make_author, make_photo, n)
-    # count, stories, bylines, tags, sections (navigation)
-    with django_assert_num_queries(5):
+def test_front_page_query_count_is_constant(client, site_with, django_assert_num_queries, count):
+    site_with(count)
+    # lead, latest, the section blocks, bylines
+    with django_assert_num_queries(4):
         assert client.get("/").status_code == 200
 
 
-@pytest.mark.parametrize("authors", [1, 6])
-def test_article_query_count_does_not_grow_with_bylines(
-    client, make_article, make_author, make_photo, django_assert_num_queries, authors
+@pytest.mark.parametrize("count", [3, 30])
+def test_listing_query_counts_are_constant(client, site_with, django_assert_num_queries, count):
+    story = site_with(count)[0]
+    author = story.bylines[0]
+    # the section, tag or author; the count; the page of stories; their bylines
+    pages = {
+        "/latest/": 3,
+        f"/section/{story.section.slug}/": 4,
+        "/tag/shared/": 4,
+        f"/author/{author.slug}/": 4,
+        "/search/?q=headline": 3,
+    }
+    for url, queries in pages.items():
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_article_query_count_is_constant(
+    client, site_with, make_rich_story, warm_site, django_assert_num_queries, count
 ):
-    story = make_article(
-        authors=[make_author() for _ in range(authors)],
-        tags=[f"t{i}" for i in range(authors)],
-        lead_photo=make_photo(),
+    stories = site_with(count)
+    story = make_rich_story(
+        section=stories[0].section,
+        tags=["shared", *(f"extra-{n}" for n in range(count))],
+        authors=[s.bylines[0] for s in stories],
     )
-    # story, bylines, tags, sections (navigation)
-    with django_assert_num_queries(4):
-        assert client.get(story.get_absolute_url()).status_code == 200
+    warm_site()
+    # story, bylines, tags, corrections, related stories
+    with django_assert_num_queries(5):
+        response = client.get(story.get_absolute_url())
+    assert response.status_code == 200
+    assert len(response.context["article"].bylines) == count
+    assert len(response.context["related"]) == 4
+
+
+def test_url_names_resolve_to_the_public_addresses(db):
+    assert reverse("articles:search") == "/search/"
+    assert reverse("articles:news-sitemap") == "/news-sitemap.xml"
+    assert reverse("articles:sitemap", args=["articles-2024-05"]) == "/sitemap-articles-2024-05.xml"

@@ -1,17 +1,21 @@
 import reversion
 from django.conf import settings
-from django.db import models
+from django.contrib.postgres.search import SearchVectorField
+from django.db import connections, models
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from articles.caching import content_changed
 from articles.models.locking import EditLocking
 from articles.models.stamps import stamped_by
 from articles.models.status import Status
 from articles.models.workflow import EditorialWorkflow
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
+from articles.search import SearchDocument
 
 EMBARGOABLE = {Status.APPROVED, Status.PUBLISHED}
 STATE_LABELS = dict(Status.choices) | {"scheduled": "Scheduled", "embargoed": "Embargoed"}
@@ -65,12 +69,76 @@ class ArticleQuerySet(models.QuerySet):
         counts["embargoed"] = models.Count("pk", filter=embargoed_q(now))
         return self.aggregate(**counts)
 
-    def with_card_data(self):
-        """Everything a story card or page shows, in a constant number of queries."""
-        return self.select_related("section", "lead_photo").prefetch_related(
-            models.Prefetch("byline_set", queryset=Byline.objects.select_related("author")),
-            "tags",
+    def next_visibility_change(self, now):
+        """The next moment published() answers differently without anything being saved."""
+        moments = self.filter(status=Status.PUBLISHED).aggregate(
+            publish=models.Min("publish_at", filter=models.Q(publish_at__gt=now)),
+            embargo=models.Min("embargo_until", filter=models.Q(embargo_until__gt=now)),
         )
+        return min(filter(None, moments.values()), default=None)
+
+    def withdrawn(self, now=None):
+        """Stories taken down after readers had seen them: their address answers 410 Gone."""
+        return self.filter(status=Status.WITHDRAWN, first_published_at__lte=now or timezone.now())
+
+    def with_card_data(self):
+        """Everything a story card shows, in a constant number of queries."""
+        return self.select_related("section", "lead_photo").prefetch_related(bylines_prefetch())
+
+    def related_to(self, article):
+        """Stories in the same section as `article` or sharing a tag with it, newest first.
+
+        Uses the article's prefetched tags when it has them.
+        """
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        related = models.Q()
+        if article.section_id:
+            related |= models.Q(section_id=article.section_id)
+        if tag_ids:
+            related |= models.Q(pk__in=Article.objects.filter(tags__in=tag_ids).values("pk"))
+        if not related:
+            return self.none()
+        return self.filter(related).exclude(pk=article.pk).order_by("-publish_at", "-pk")
+
+    def newest_per_section(self, section_ids, count):
+        """The newest `count` stories of each section, in one query."""
+        newest_first = ["-publish_at", "-pk"]
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
+            # PostgreSQL: one short index walk per section, however large the archive.
+            parts = [
+                self.filter(section_id=pk).order_by(*newest_first)[:count] for pk in section_ids
+            ]
+            return parts[0].union(*parts[1:], all=True) if parts else self.none()
+        # SQLite cannot limit the parts of a UNION: number the stories within each section.
+        return (
+            self.filter(section_id__in=section_ids)
+            .annotate(
+                section_rank=models.Window(
+                    RowNumber(),
+                    partition_by=models.F("section_id"),
+                    order_by=[models.F("publish_at").desc(), models.F("pk").desc()],
+                )
+            )
+            .filter(section_rank__lte=count)
+        )
+
+    def with_last_modified(self):
+        """Annotate when each story last changed for readers, corrections included."""
+        # Imported here: the workflow models import this module.
+        from articles.models.workflow import Correction
+
+        last_correction = (
+            Correction.objects.filter(article=models.OuterRef("pk"))
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        )
+        return self.annotate(last_corrected_at=models.Subquery(last_correction))
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        # The search vector is the database's own business, and large: never load it.
+        return super().get_queryset().defer("search_vector")
 
 
 # Every save keeps a revision with its bylines and photo uses. Tags are left out: taggit's
@@ -126,6 +194,9 @@ class Article(EditorialWorkflow, EditLocking):
     is_top_story = models.BooleanField(
         "top story", default=False, help_text="Lead the front page with this story."
     )
+    search_vector = models.GeneratedField(
+        expression=SearchDocument(), output_field=SearchVectorField(), db_persist=True
+    )
 
     wire_key = models.CharField(max_length=255, blank=True, editable=False)
     wire_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -134,7 +205,7 @@ class Article(EditorialWorkflow, EditLocking):
     created_by = stamped_by()
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
@@ -173,6 +244,7 @@ class Article(EditorialWorkflow, EditLocking):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = [*kwargs["update_fields"], "version"]
         super().save(*args, **kwargs)
+        content_changed()
 
     def get_absolute_url(self):
         when = timezone.localtime(self.publish_at or self.created_at or timezone.now())
@@ -185,6 +257,11 @@ class Article(EditorialWorkflow, EditLocking):
                 "slug": self.slug,
             },
         )
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
 
     @property
     def is_published(self):
@@ -217,6 +294,24 @@ class Article(EditorialWorkflow, EditLocking):
         return photo if photo is not None and photo.is_usable() else None
 
     @property
+    def first_publication(self):
+        """When readers first saw the story: the time feeds and structured data publish."""
+        return self.first_published_at or self.publish_at
+
+    @property
+    def modified_at(self):
+        """When the story last changed for readers: published, revised or corrected.
+
+        Counts corrections only on stories loaded `with_last_modified()`.
+        """
+        moments = [
+            self.first_publication,
+            self.revised_at,
+            getattr(self, "last_corrected_at", None),
+        ]
+        return max(filter(None, moments), default=None)
+
+    @property
     def bylines(self):
         """Authors in byline order; uses the prefetched rows when there are some."""
         return [byline.author for byline in self.byline_set.all()]
@@ -232,6 +327,11 @@ class Article(EditorialWorkflow, EditLocking):
         year = self.copyright_year or timezone.localtime(self.publish_at or timezone.now()).year
         holder = self.copyright_holder or settings.NEWSROOM_COPYRIGHT_HOLDER
         return settings.NEWSROOM_COPYRIGHT_NOTICE.format(year=year, holder=holder)
+
+
+def bylines_prefetch():
+    """Bylines with their authors, for a list of stories, in one query."""
+    return models.Prefetch("byline_set", queryset=Byline.objects.select_related("author"))
 
 
 @reversion.register()

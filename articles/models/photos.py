@@ -5,6 +5,8 @@ import reversion
 from django.db import models
 from django.utils import timezone
 
+from articles.caching import content_changed
+
 
 def format_credit(credit: str) -> str:
     """The one way a photo credit is shown to readers: "Photo: Reuters"."""
@@ -101,6 +103,15 @@ class Photo(models.Model):
     def __str__(self):
         label = self.caption or self.alt_text or (self.image.name if self.image else "Photo")
         return f"{label[:60]} ({self.credit})" if self.credit else label[:60]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
 
     @property
     def credit_line(self):

@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from articles.caching import content_changed
 from articles.models.stamps import stamped_by
 from articles.models.status import Status
 
@@ -363,3 +364,7 @@ class Correction(AppendOnly):
 
     def __str__(self):
         return self.text[:60]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()

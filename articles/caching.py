@@ -1,0 +1,154 @@
+"""Caching of reader pages, and knowing the moment a cached page must go.
+
+Every cached page is filed under the *content version*: a token kept in the cache itself, so
+that all app servers sharing one cache (Redis in production) agree on it. Whatever a reader
+could notice - a story published, edited, corrected or withdrawn, a photo, section or author
+changed - calls `content_changed()`, which replaces the token: from that moment every page is
+built afresh and the old entries simply expire.
+
+Time changes what readers see as well: a scheduled story's minute, an embargo lifting, a photo
+licence running out. The next such moment is stored beside each version, and the first request
+after it replaces the version itself, so no job has to run.
+
+Pages for anonymous readers carry `Cache-Control: public` with a short max-age (a CDN or a
+proxy may hold them that long), an ETag and a Last-Modified, and conditional requests get 304.
+Signed-in users get `private, no-store`: never cached anywhere.
+"""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import http_date
+
+VERSION_KEY = "newsroom:content-version"
+NEVER = float("inf")
+# The only query parameters reader pages read; others (utm_source=...) share one entry.
+PAGE_PARAMETERS = ("page", "p", "q", "sort")
+
+
+@dataclass(frozen=True)
+class ContentVersion:
+    token: str
+    changed_at: float  # a Unix time: when readers last saw anything change
+
+
+def content_changed():
+    """Everything readers see may have changed: every cached page is stale from now on."""
+    _new_version()
+    # Inside a transaction another request can rebuild pages from the data as it was before
+    # the commit; a second new version once it commits drops whatever it cached meanwhile.
+    transaction.on_commit(_new_version)
+
+
+def _new_version(now=None):
+    version = ContentVersion(uuid.uuid4().hex, (now or timezone.now()).timestamp())
+    cache.set(VERSION_KEY, version, timeout=None)
+    return version
+
+
+def current_version(now=None):
+    """The version pages are filed under; a new one once a scheduled change has come due."""
+    now = now or timezone.now()
+    version = cache.get(VERSION_KEY) or _new_version(now)
+    if _next_change(version, now) <= now.timestamp():
+        version = _new_version(now)
+        _next_change(version, now)
+    return version
+
+
+def _next_change(version, now):
+    key = f"newsroom:next-change:{version.token}"
+    moment = cache.get(key)
+    if moment is None:
+        # The version was made by this or another server moments ago: look it up once.
+        moment = _next_visible_change(now)
+        cache.set(key, moment, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    return moment
+
+
+def _next_visible_change(now):
+    # Imported here because the models call content_changed() from their save methods.
+    from articles.models import Article, Photo
+
+    moments = [
+        Article.objects.next_visibility_change(now),
+        Photo.objects.filter(rights_expire_at__gt=now).aggregate(at=Min("rights_expire_at"))["at"],
+    ]
+    return min((moment.timestamp() for moment in moments if moment), default=NEVER)
+
+
+def remember(name, compute):
+    """A value derived from content, kept until content changes (e.g. the section menu)."""
+    key = f"newsroom:{name}:{current_version().token}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    return value
+
+
+def public_page(view=None, *, store=True):
+    """Serve anonymous readers from the cache, with validators and public Cache-Control.
+
+    `store=False` still sends the headers and answers conditional requests, but keeps the page
+    out of the cache: for search, whose addresses are as many as the queries readers type.
+    """
+    if view is None:
+        return lambda view: public_page(view, store=store)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        version = current_version()
+        key = _page_key(request, version) if store else None
+        response = cache.get(key) if key else None
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if callable(getattr(response, "render", None)):
+                response.render()
+            if response.status_code == 200 and not response.streaming:
+                set_response_etag(response)
+                # A page that sets a cookie is someone's own: never hand it to others.
+                if key and not response.cookies:
+                    cache.set(key, response, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+        return _with_validators(request, response, version)
+
+    return wrapped
+
+
+def _page_key(request, version):
+    query = urlencode(
+        sorted((name, value) for name, value in request.GET.items() if name in PAGE_PARAMETERS)
+    )
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"newsroom:page:{version.token}:{digest}"
+
+
+def _with_validators(request, response, version):
+    patch_cache_control(response, public=True, max_age=settings.NEWSROOM_CACHE_MAX_AGE)
+    if response.status_code != 200:
+        return response
+    # The version's time is when anything readers see last changed, on any page: later than
+    # or equal to this page's own last change, so a 304 on it is always right.
+    response.headers["Last-Modified"] = http_date(version.changed_at)
+    return get_conditional_response(
+        request,
+        etag=response.headers.get("ETag"),
+        last_modified=int(version.changed_at),
+        response=response,
+    )

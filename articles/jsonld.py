@@ -1,0 +1,94 @@
+"""schema.org structured data for search engines: plain dicts in, one safe <script> out.
+
+The builders take the story and an `absolute` function (usually
+`request.build_absolute_uri`) and touch no database beyond what the story has loaded.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+# In a <script> element, "</script>" or "<!--" in a headline would end or change the element:
+# JSON lets us write those characters as escapes, which parsers read back unchanged.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def script(data):
+    """A JSON-LD <script> element, safe to put in HTML whatever the data holds."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+def organization(*, absolute):
+    return {
+        "@type": "Organization",
+        "name": settings.NEWSROOM_SITE_NAME,
+        "url": absolute(reverse("articles:home")),
+    }
+
+
+def person(author, *, absolute):
+    return {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
+
+
+def image_object(photo, *, absolute):
+    url = absolute(photo.image.url)
+    data = {"@type": "ImageObject", "contentUrl": url, "url": url}
+    optional = {
+        "width": photo.width,
+        "height": photo.height,
+        "caption": photo.caption,
+        "creditText": photo.credit,
+        "copyrightNotice": photo.copyright_notice,
+        "license": photo.licence_url,
+    }
+    data |= {key: value for key, value in optional.items() if value}
+    if photo.creator:
+        data["creator"] = {"@type": "Person", "name": photo.creator}
+    if photo.copyright_holder:
+        data["copyrightHolder"] = {"@type": "Organization", "name": photo.copyright_holder}
+    return data
+
+
+def news_article(article, *, absolute):
+    """The story as a schema.org NewsArticle."""
+    url = absolute(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.headline,
+        "datePublished": article.first_publication,
+        "dateModified": article.modified_at,
+        "author": [person(author, absolute=absolute) for author in article.bylines],
+        "publisher": organization(absolute=absolute),
+        "copyrightNotice": article.copyright_line,
+        "isAccessibleForFree": True,
+    }
+    if article.dek:
+        data["description"] = article.dek
+    if article.dateline:
+        data["dateline"] = article.dateline
+    if article.section:
+        data["articleSection"] = article.section.name
+    keywords = sorted((tag.name for tag in article.tags.all()), key=str.lower)
+    if keywords:
+        data["keywords"] = keywords
+    photo = article.public_lead_photo
+    if photo and photo.image:
+        data["image"] = image_object(photo, absolute=absolute)
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "text": correction.text,
+            "datePublished": correction.created_at,
+        }
+        for correction in article.corrections.all()
+    ]
+    if corrections:
+        data["correction"] = corrections
+    return data

@@ -1,0 +1,15 @@
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def iso8601(moment):
+    """A time for machines (<time datetime>, meta tags, sitemaps), in whole seconds.
+
+    The `c` date format keeps microseconds, which HTML's datetime attribute does not allow.
+    """
+    if not moment:
+        return ""
+    return timezone.localtime(moment).replace(microsecond=0).isoformat()

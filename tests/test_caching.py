@@ -1,0 +1,234 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.http import http_date
+
+from articles import caching
+from articles.models import Status
+
+
+@pytest.fixture(autouse=True)
+def _long_page_cache(settings):
+    # Longer than any time travel below: what ends a cached page here is the content version.
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def html(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_public_pages_carry_validators_and_a_short_public_lifetime(client, make_article, settings):
+    settings.NEWSROOM_CACHE_MAX_AGE = 45
+    story = make_article()
+    for url in ["/", story.get_absolute_url(), "/feed/", "/sitemap.xml", "/search/?q=x"]:
+        response = client.get(url)
+        assert response["Cache-Control"] == "public, max-age=45", url
+        assert response["ETag"].startswith('"'), url
+        assert response["Last-Modified"], url
+
+
+def test_a_cached_page_costs_no_query(client, make_article, django_assert_num_queries):
+    make_article(headline="Harbour reopens")
+    first = html(client, "/")
+    with django_assert_num_queries(0):
+        assert html(client, "/") == first
+        # Parameters no page reads share the entry.
+        assert html(client, "/?utm_source=newsletter") == first
+
+
+def test_conditional_requests_get_304(client, make_article, django_assert_num_queries):
+    story = make_article()
+    url = story.get_absolute_url()
+    response = client.get(url)
+    etag, modified = response["ETag"], response["Last-Modified"]
+    with django_assert_num_queries(0):
+        not_modified = client.get(url, headers={"if-none-match": etag})
+        assert not_modified.status_code == 304 and not_modified.content == b""
+        assert not_modified["ETag"] == etag
+        assert client.get(url, headers={"if-modified-since": modified}).status_code == 304
+    before = http_date(timezone.now().timestamp() - 3600)
+    assert client.get(url, headers={"if-modified-since": before}).status_code == 200
+
+
+def test_a_change_answers_old_validators_with_the_new_page(client, make_article):
+    story = make_article(headline="Old headline")
+    url = story.get_absolute_url()
+    response = client.get(url)
+    etag = response["ETag"]
+    story.headline = "New headline"
+    story.save()
+    changed = client.get(url, headers={"if-none-match": etag})
+    assert changed.status_code == 200 and "New headline" in changed.content.decode()
+    assert changed["ETag"] != etag
+
+
+def test_signed_in_users_are_never_cached(editor_client, client, make_article):
+    make_article(headline="Harbour reopens")
+    response = editor_client.get("/")
+    assert response["Cache-Control"] == "private, no-store"
+    assert "ETag" not in response
+    assert editor_client.get("/").context is not None  # built afresh, not from the cache
+    # ...and what they were shown is not handed to anyone else.
+    assert client.get("/").context is not None
+
+
+def test_search_results_are_not_stored(client, make_article, django_assert_num_queries, warm_site):
+    make_article(headline="Harbour reopens")
+    warm_site()
+    client.get("/search/?q=harbour")
+    with django_assert_num_queries(3):
+        client.get("/search/?q=harbour")
+
+
+def test_pages_for_different_hosts_are_kept_apart(client, make_article, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "news.example.com"]
+    make_article()
+    assert "http://testserver/" in client.get("/feed/").content.decode()
+    other = client.get("/feed/", headers={"host": "news.example.com"}).content.decode()
+    assert "http://news.example.com/" in other and "testserver" not in other
+
+
+def test_publishing_a_story_shows_it_at_once(client, make_article, make_section):
+    section = make_section()
+    story = make_article(headline="Harbour reopens", section=section, status=Status.DRAFT)
+    urls = ["/", f"/section/{section.slug}/", "/feed/", "/news-sitemap.xml"]
+    for url in urls:
+        assert "Harbour reopens" not in html(client, url)
+    story.status = Status.PUBLISHED
+    story.save()
+    for url in urls:
+        assert "Harbour reopens" in html(client, url), url
+
+
+def test_editing_a_story_shows_the_change_at_once(client, make_article):
+    story = make_article(headline="Harbour reopens")
+    assert "Harbour reopens" in html(client, "/")
+    story.headline = "Harbour reopens after strike"
+    story.save()
+    assert "Harbour reopens after strike" in html(client, "/")
+
+
+def test_a_correction_shows_at_once(client, make_article, make_correction):
+    story = make_article()
+    url = story.get_absolute_url()
+    assert "Corrections" not in html(client, url)
+    make_correction(story, text="The port is in the north.")
+    assert "The port is in the north." in html(client, url)
+
+
+def test_a_withdrawn_story_is_never_served_from_the_cache(client, make_article):
+    story = make_article(headline="Harbour reopens", first_published_at=timezone.now())
+    url = story.get_absolute_url()
+    for page in [url, "/", "/feed/"]:
+        assert "Harbour reopens" in html(client, page)
+    story.status = Status.WITHDRAWN
+    story.save()
+    assert client.get(url).status_code == 410
+    for page in ["/", "/feed/"]:
+        assert "Harbour reopens" not in html(client, page)
+
+
+def test_deleting_a_story_removes_it_at_once(client, make_article):
+    story = make_article(headline="Harbour reopens")
+    assert "Harbour reopens" in html(client, "/")
+    story.delete()
+    assert "Harbour reopens" not in html(client, "/")
+
+
+def test_photo_section_and_author_changes_show_at_once(
+    client, make_article, make_photo, make_section, make_author
+):
+    photo, section, author = (
+        make_photo(credit="Reuters"),
+        make_section(name="World"),
+        make_author(name="Ann"),
+    )
+    make_article(lead_photo=photo, section=section, authors=[author])
+    page = html(client, "/")
+    assert "Photo: Reuters" in page and ">World<" in page and "By Ann" in page
+    photo.credit = "AP"
+    photo.save()
+    section.name = "Planet"
+    section.save()
+    author.name = "Ann Lee"
+    author.save()
+    page = html(client, "/")
+    assert "Photo: AP" in page and ">Planet<" in page and "By Ann Lee" in page
+
+
+def test_a_scheduled_story_appears_at_its_minute_without_any_save(client, make_article):
+    publish_at = timezone.now() + timedelta(hours=1)
+    make_article(headline="Scheduled story", publish_at=publish_at)
+    assert "Scheduled story" not in html(client, "/")
+    with time_machine.travel(publish_at - timedelta(seconds=1), tick=False):
+        assert "Scheduled story" not in html(client, "/")
+    with time_machine.travel(publish_at + timedelta(seconds=1), tick=False):
+        assert "Scheduled story" in html(client, "/")
+
+
+def test_an_embargoed_story_appears_when_the_embargo_lifts(client, make_article):
+    lifts = timezone.now() + timedelta(minutes=30)
+    make_article(headline="Embargoed story", embargo_until=lifts)
+    assert "Embargoed story" not in html(client, "/feed/")
+    with time_machine.travel(lifts + timedelta(seconds=1), tick=False):
+        assert "Embargoed story" in html(client, "/feed/")
+
+
+def test_a_photo_disappears_when_its_licence_runs_out(client, make_article, make_photo):
+    expires = timezone.now() + timedelta(hours=2)
+    photo = make_photo(rights_expire_at=expires)
+    story = make_article(lead_photo=photo)
+    assert photo.image.url in html(client, story.get_absolute_url())
+    with time_machine.travel(expires + timedelta(seconds=1), tick=False):
+        assert photo.image.url not in html(client, story.get_absolute_url())
+
+
+def test_a_page_made_before_a_commit_is_dropped_once_it_commits(
+    make_article, django_capture_on_commit_callbacks
+):
+    story = make_article()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        story.headline = "Changed"
+        story.save()
+        # Another request, reading the data as it was, files its page under this version...
+        during = caching.current_version()
+    # ...which is no longer the current one once the change is committed.
+    assert caching.current_version() != during
+
+
+def test_the_version_lives_in_the_shared_cache(client, make_article, django_assert_num_queries):
+    make_article()
+    html(client, "/")
+    # Another app server sharing the cache records a change; this one sees it.
+    cache.set(caching.VERSION_KEY, caching.ContentVersion("from-another-server", 0.0), timeout=None)
+    assert client.get("/").context is not None
+
+
+def test_after_a_change_the_first_page_also_looks_up_when_content_next_changes(
+    client, make_article, django_assert_num_queries
+):
+    story = make_article()
+    # the next scheduled change (stories, photos), the section menu, then the page's own four
+    with django_assert_num_queries(3 + 4):
+        client.get("/")
+    with django_assert_num_queries(5):  # a page not cached yet: only its own queries
+        client.get(story.get_absolute_url())
+    with django_assert_num_queries(0):
+        client.get("/")
+
+
+def test_head_and_post_requests(client, make_article):
+    make_article()
+    assert client.head("/").status_code == 200
+    assert client.post("/").status_code == 405
+
+
+def test_admin_pages_are_never_cached(editor_client):
+    cache_control = editor_client.get("/admin/articles/article/")["Cache-Control"]
+    assert "no-store" in cache_control and "private" in cache_control

@@ -1,0 +1,59 @@
+import json
+from types import SimpleNamespace
+
+from articles import jsonld
+
+
+def absolute(path):
+    return f"https://news.example.com{path}"
+
+
+def test_script_escapes_what_could_end_or_change_the_element():
+    data = {"headline": "</script><!-- a & b -->"}
+    script = jsonld.script(data)
+    assert script.startswith('<script type="application/ld+json">')
+    body = script.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
+    assert not set("<>&") & set(body)
+    assert json.loads(body) == data
+
+
+def test_script_keeps_other_text_readable():
+    body = str(jsonld.script({"headline": "Kim’s “summit” in Vladivostok — Ü"}))
+    assert "Kim’s “summit” in Vladivostok — Ü" in body
+
+
+def photo(**fields):
+    empty = dict.fromkeys(
+        ["width", "height", "caption", "credit", "copyright_notice", "licence_url", "creator"], ""
+    )
+    image = SimpleNamespace(url="/media/photos/a.jpg")
+    return SimpleNamespace(image=image, copyright_holder="", **(empty | fields))
+
+
+def test_an_image_says_only_what_is_known():
+    assert jsonld.image_object(photo(), absolute=absolute) == {
+        "@type": "ImageObject",
+        "contentUrl": "https://news.example.com/media/photos/a.jpg",
+        "url": "https://news.example.com/media/photos/a.jpg",
+    }
+
+
+def test_an_image_with_full_rights_metadata():
+    data = jsonld.image_object(
+        photo(credit="AP", creator="Jane Doe", copyright_notice="© AP", width=800, height=600),
+        absolute=absolute,
+    )
+    assert data["creditText"] == "AP"
+    assert data["creator"] == {"@type": "Person", "name": "Jane Doe"}
+    assert data["copyrightNotice"] == "© AP"
+    assert (data["width"], data["height"]) == (800, 600)
+    assert "license" not in data
+
+
+def test_a_person_links_to_their_page():
+    author = SimpleNamespace(name="Ann Lee", get_absolute_url=lambda: "/author/ann-lee/")
+    assert jsonld.person(author, absolute=absolute) == {
+        "@type": "Person",
+        "name": "Ann Lee",
+        "url": "https://news.example.com/author/ann-lee/",
+    }

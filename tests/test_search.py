@@ -1,0 +1,122 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles.models import Article, Status
+from articles.search import NEWEST, RELEVANCE, clean_query, search
+
+
+def found(text, order=RELEVANCE):
+    return list(search(Article.objects.published(), text, order=order))
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"headline": "Harbour strike ends"},
+        {"dek": "The harbour strike is over"},
+        {"body": "<p>Workers ended the harbour strike on Monday.</p>"},
+    ],
+)
+def test_search_finds_words_in_headline_standfirst_or_body(make_article, fields):
+    story = make_article(**fields)
+    make_article(headline="Budget talks")
+    assert found("harbour strike") == [story]
+    assert found("HARBOUR") == [story]
+
+
+def test_every_word_must_match_somewhere(make_article):
+    both = make_article(headline="Harbour news", body="<p>The strike goes on.</p>")
+    make_article(headline="Harbour news", body="<p>Ships arrive.</p>")
+    assert found("harbour strike") == [both]
+
+
+def test_search_finds_only_public_stories(make_article):
+    story = make_article(headline="Harbour strike")
+    make_article(headline="Harbour strike draft", status=Status.DRAFT)
+    make_article(headline="Harbour strike later", publish_at=timezone.now() + timedelta(hours=1))
+    make_article(
+        headline="Harbour strike embargoed", embargo_until=timezone.now() + timedelta(hours=1)
+    )
+    assert found("harbour") == [story]
+
+
+def test_headline_matches_rank_above_body_matches(make_article):
+    now = timezone.now()
+    in_body = make_article(
+        body="<p>A word about the harbour.</p>", publish_at=now - timedelta(hours=1)
+    )
+    in_headline = make_article(headline="Harbour reopens", publish_at=now - timedelta(days=2))
+    assert found("harbour") == [in_headline, in_body]
+    assert found("harbour", order=NEWEST) == [in_body, in_headline]
+
+
+def test_empty_queries_find_nothing_without_asking_the_database(
+    make_article, django_assert_num_queries
+):
+    make_article()
+    with django_assert_num_queries(0):
+        assert found("   ") == [] and found("") == [] and found(None) == []
+
+
+def test_queries_are_trimmed_and_bounded():
+    assert clean_query("  harbour \n strike ") == "harbour strike"
+    assert len(clean_query("x" * 1000)) == 200
+
+
+def test_markup_in_the_body_is_not_searched(make_article):
+    make_article(body="<p><strong>Bold</strong> claims.</p>")
+    # "strong" is a tag name in the stored HTML, not a word readers see.
+    if connection.vendor == "postgresql":
+        assert found("strong") == []
+    assert len(found("bold claims")) == 1
+
+
+def test_the_database_keeps_the_search_vector(make_article):
+    story = make_article(headline="Ships sailing", dek="", body="<p>Harbours reopened.</p>")
+    vector = Article.objects.filter(pk=story.pk).values_list("search_vector", flat=True).get()
+    if connection.vendor == "postgresql":
+        # Stemmed, weighted by field, and stored by the database itself on every write.
+        assert "'ship':1A" in vector and "'sail':2A" in vector and "'harbour':3C" in vector
+        Article.objects.filter(pk=story.pk).update(headline="Planes landing")
+        vector = Article.objects.filter(pk=story.pk).values_list("search_vector", flat=True).get()
+        assert "'plane':1A" in vector and "ship" not in vector
+    else:
+        # SQLite has no full-text types: the column stays empty and search reads the fields.
+        assert vector is None
+
+
+def test_the_search_vector_is_indexed_where_the_database_can(db):
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Article._meta.db_table)
+    index = constraints.get("article_search_idx")
+    if connection.vendor == "postgresql":
+        assert index["type"] == "gin" and index["columns"] == ["search_vector"]
+    else:
+        assert index is None
+
+
+def test_search_page_lists_results_most_relevant_first(client, make_article):
+    now = timezone.now()
+    in_body = make_article(body="<p>About the harbour.</p>", publish_at=now - timedelta(hours=1))
+    in_headline = make_article(headline="Harbour reopens", publish_at=now - timedelta(days=2))
+    response = client.get("/search/", {"q": "harbour"})
+    assert list(response.context["article_list"]) == [in_headline, in_body]
+    html = response.content.decode()
+    assert "2 stories found." in html
+    assert '<option value="relevance" selected>' in html
+    newest = client.get("/search/", {"q": "harbour", "sort": "newest"})
+    assert list(newest.context["article_list"]) == [in_body, in_headline]
+    assert '<option value="newest" selected>' in newest.content.decode()
+    # An unknown order falls back to relevance rather than failing.
+    odd = client.get("/search/", {"q": "harbour", "sort": "sideways"})
+    assert list(odd.context["article_list"]) == [in_headline, in_body]
+
+
+def test_search_page_says_when_nothing_matches(client, make_article):
+    make_article(headline="Budget talks")
+    html = client.get("/search/", {"q": "volcano"}).content.decode()
+    assert "0 stories found." in html
+    assert "No stories match “volcano”." in html

@@ -1,0 +1,185 @@
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.sitemaps import Sitemap
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from articles import sitemaps
+from articles.models import Status
+
+NS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+}
+MAY = datetime(2024, 5, 10, 12, 0, tzinfo=UTC)
+JUNE = datetime(2024, 6, 3, 9, 30, tzinfo=UTC)
+
+
+def get_xml(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"] == "application/xml"
+    return ET.fromstring(response.content)
+
+
+def entries(root, tag="sm:url"):
+    """{location: lastmod} of a sitemap or sitemap index."""
+    return {
+        node.findtext("sm:loc", namespaces=NS): parse_datetime(
+            node.findtext("sm:lastmod", namespaces=NS)
+        )
+        for node in root.findall(tag, NS)
+    }
+
+
+@pytest.fixture
+def archive(make_article, make_section, make_author, make_correction):
+    world, empty = make_section(slug="world"), make_section(slug="empty")
+    ann, nobody = make_author(slug="ann"), make_author(slug="nobody")
+    may = make_article(
+        section=world, authors=[ann], tags=["space"], publish_at=MAY, slug="may-story"
+    )
+    june = make_article(
+        section=world,
+        authors=[ann],
+        tags=["space", "moon"],
+        publish_at=JUNE,
+        revised_at=JUNE + timedelta(days=2),
+        slug="june-story",
+    )
+    corrected = make_article(
+        section=world, authors=[ann], publish_at=JUNE + timedelta(days=1), slug="fixed"
+    )
+    correction = make_correction(corrected, created_at=JUNE + timedelta(days=5))
+    make_article(
+        section=empty, authors=[nobody], tags=["hidden"], status=Status.DRAFT, publish_at=MAY
+    )
+    return {"may": may, "june": june, "corrected": corrected, "correction": correction}
+
+
+def test_sitemap_index_lists_months_and_listings_with_lastmod(client, archive):
+    index = entries(get_xml(client, "/sitemap.xml"), "sm:sitemap")
+    assert index == {
+        "http://testserver/sitemap-articles-2024-05.xml": MAY,
+        "http://testserver/sitemap-articles-2024-06.xml": archive["correction"].created_at,
+        "http://testserver/sitemap-sections.xml": JUNE + timedelta(days=2),
+        "http://testserver/sitemap-tags.xml": JUNE + timedelta(days=2),
+        "http://testserver/sitemap-authors.xml": JUNE + timedelta(days=2),
+    }
+
+
+def test_month_sitemap_lists_its_stories_with_their_last_change(client, archive):
+    june = entries(get_xml(client, "/sitemap-articles-2024-06.xml"))
+    assert june == {
+        f"http://testserver{archive['june'].get_absolute_url()}": JUNE + timedelta(days=2),
+        f"http://testserver{archive['corrected'].get_absolute_url()}": archive[
+            "correction"
+        ].created_at,
+    }
+    assert entries(get_xml(client, "/sitemap-articles-2024-05.xml")) == {
+        f"http://testserver{archive['may'].get_absolute_url()}": MAY
+    }
+
+
+def test_listing_sitemaps_hold_only_pages_with_public_stories(client, archive):
+    newest = JUNE + timedelta(days=2)
+    assert entries(get_xml(client, "/sitemap-sections.xml")) == {
+        "http://testserver/section/world/": newest
+    }
+    assert entries(get_xml(client, "/sitemap-tags.xml")) == {
+        "http://testserver/tag/space/": newest,
+        "http://testserver/tag/moon/": newest,
+    }
+    assert entries(get_xml(client, "/sitemap-authors.xml")) == {
+        "http://testserver/author/ann/": newest
+    }
+
+
+def test_large_sitemaps_are_split_into_pages(client, archive, monkeypatch):
+    monkeypatch.setattr(Sitemap, "limit", 1)
+    index = entries(get_xml(client, "/sitemap.xml"), "sm:sitemap")
+    assert "http://testserver/sitemap-articles-2024-06.xml?p=2" in index
+    assert "http://testserver/sitemap-articles-2024-06.xml?p=3" not in index
+    assert "http://testserver/sitemap-tags.xml?p=2" in index
+    first = entries(get_xml(client, "/sitemap-articles-2024-06.xml"))
+    second = entries(get_xml(client, "/sitemap-articles-2024-06.xml?p=2"))
+    assert len(first) == len(second) == 1 and first != second
+    assert client.get("/sitemap-articles-2024-06.xml?p=3").status_code == 404
+    assert client.get("/sitemap-articles-2024-06.xml?p=x").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "section", ["articles-2024-13", "articles-24-01", "pages", "articles-2024-5"]
+)
+def test_unknown_sitemaps_are_not_found(client, db, section):
+    assert client.get(f"/sitemap-{section}.xml").status_code == 404
+
+
+def test_a_month_without_stories_is_an_empty_sitemap(client, db):
+    assert entries(get_xml(client, "/sitemap-articles-2001-01.xml")) == {}
+
+
+def test_news_sitemap_has_only_stories_first_published_in_two_days(client, make_article, settings):
+    settings.NEWSROOM_SITE_NAME = "Daily Example"
+    now = timezone.now()
+    fresh = make_article(headline="Fresh & new", first_published_at=now - timedelta(hours=3))
+    unstamped = make_article(publish_at=now - timedelta(days=1), first_published_at=None)
+    make_article(headline="Old news", publish_at=now - timedelta(days=3), first_published_at=None)
+    make_article(
+        headline="Republished",
+        first_published_at=now - timedelta(days=5),
+        publish_at=now - timedelta(hours=1),
+    )
+    root = get_xml(client, "/news-sitemap.xml")
+    urls = root.findall("sm:url", NS)
+    assert [url.findtext("sm:loc", namespaces=NS) for url in urls] == [
+        f"http://testserver{fresh.get_absolute_url()}",
+        f"http://testserver{unstamped.get_absolute_url()}",
+    ]
+    news = urls[0].find("news:news", NS)
+    assert news.findtext("news:publication/news:name", namespaces=NS) == "Daily Example"
+    assert news.findtext("news:publication/news:language", namespaces=NS) == "en"
+    assert news.findtext("news:title", namespaces=NS) == "Fresh & new"
+    published = parse_datetime(news.findtext("news:publication_date", namespaces=NS))
+    assert published == fresh.first_published_at.replace(microsecond=0)
+
+
+def test_news_sitemap_is_bounded(client, make_article, monkeypatch):
+    monkeypatch.setattr(sitemaps, "NEWS_LIMIT", 3)
+    now = timezone.now()
+    newest = [make_article(publish_at=now - timedelta(minutes=m)) for m in range(5)][:3]
+    urls = get_xml(client, "/news-sitemap.xml").findall("sm:url/sm:loc", NS)
+    assert [url.text for url in urls] == [
+        f"http://testserver{s.get_absolute_url()}" for s in newest
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"), [("en-gb", "en"), ("fr", "fr"), ("zh-hans", "zh-cn"), ("zh-TW", "zh-tw")]
+)
+def test_news_language_codes(code, expected):
+    assert sitemaps.news_language(code) == expected
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_sitemap_query_counts_are_constant(
+    client, make_rich_story, make_section, warm_site, django_assert_num_queries, count
+):
+    sections = [make_section() for _ in range(3)]
+    for n in range(count):
+        make_rich_story(section=sections[n % 3], publish_at=timezone.now() - timedelta(days=n * 20))
+    warm_site()
+    month = f"{timezone.now():%Y-%m}"
+    pages = {
+        "/sitemap.xml": 4,  # months; sections, tags and authors
+        f"/sitemap-articles-{month}.xml": 2,  # count, page
+        "/sitemap-sections.xml": 2,
+        "/sitemap-tags.xml": 2,
+        "/sitemap-authors.xml": 2,
+        "/news-sitemap.xml": 1,
+    }
+    for url, queries in pages.items():
+        with django_assert_num_queries(queries):
+            get_xml(client, url)
