@@ -232,3 +232,15 @@ def test_head_and_post_requests(client, make_article):
 def test_admin_pages_are_never_cached(editor_client):
     cache_control = editor_client.get("/admin/articles/article/")["Cache-Control"]
     assert "no-store" in cache_control and "private" in cache_control
+
+
+def test_work_on_drafts_leaves_readers_cached_pages_alone(make_article, writer, editor):
+    draft = make_article(status=Status.DRAFT, publish_at=None, created_by=writer)
+    version = caching.current_version()
+    draft.headline = "Still being written"
+    draft.save()
+    draft.submit(by=writer)
+    draft.approve(by=editor)
+    assert caching.current_version() == version
+    draft.publish(by=editor)
+    assert caching.current_version() != version

@@ -18,6 +18,7 @@ from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from articles.search import SearchDocument
 
 EMBARGOABLE = {Status.APPROVED, Status.PUBLISHED}
+READER_FACING = {Status.PUBLISHED, Status.WITHDRAWN}
 STATE_LABELS = dict(Status.choices) | {"scheduled": "Scheduled", "embargoed": "Embargoed"}
 
 
@@ -244,7 +245,13 @@ class Article(EditorialWorkflow, EditLocking):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = [*kwargs["update_fields"], "version"]
         super().save(*args, **kwargs)
-        content_changed()
+        if self.concerns_readers:
+            content_changed()
+
+    @property
+    def concerns_readers(self):
+        """Whether readers could see the story now or have seen it: drafts change no page."""
+        return self.status in READER_FACING or self.first_published_at is not None
 
     def get_absolute_url(self):
         when = timezone.localtime(self.publish_at or self.created_at or timezone.now())
@@ -260,7 +267,8 @@ class Article(EditorialWorkflow, EditLocking):
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        content_changed()
+        if self.concerns_readers:
+            content_changed()
         return result
 
     @property
