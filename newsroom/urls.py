@@ -1,6 +1,8 @@
 from django.conf import settings
-from django.conf.urls.static import static
+from django.conf.urls.static import static as serve_files
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 admin.site.site_header = settings.NEWSROOM_SITE_NAME
@@ -10,10 +12,17 @@ admin.site.index_title = "Newsroom"
 # The 500 page must render when the database or a context processor is what failed.
 handler500 = "articles.views.server_error"
 
+
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page says; send them to the real icon.
+    return redirect(static("favicon.svg"), permanent=True)
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]
 
 # In development Django serves uploads; in production the web server or object storage does.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+urlpatterns += serve_files(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
