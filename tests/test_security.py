@@ -44,7 +44,7 @@ def test_security_headers_on_every_response(client, story):
     assert response["X-Frame-Options"] == "DENY"
 
 
-def test_the_browser_finds_the_site_icon(client):
+def test_the_browser_finds_the_site_icon(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     icon = client.get(response["Location"])
