@@ -158,6 +158,10 @@ NEWSROOM_COPYRIGHT_NOTICE = env.str(
     "NEWSROOM_COPYRIGHT_NOTICE", default="© {year} {holder}. All rights reserved."
 )
 NEWSROOM_PAGE_SIZE = env.int("NEWSROOM_PAGE_SIZE", default=20)
+# Photo uploads over either limit are refused with a message. Pillow itself refuses anything
+# over about 179 megapixels, whatever this says.
+NEWSROOM_MAX_UPLOAD_BYTES = env.int("NEWSROOM_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+NEWSROOM_MAX_IMAGE_PIXELS = env.int("NEWSROOM_MAX_IMAGE_PIXELS", default=100_000_000)
 
 LOGGING = {
     "version": 1,

@@ -155,6 +155,16 @@ def test_a_fake_image_beside_the_text_fails_that_file_only(db, tmp_path):
     assert not Article.objects.exists()
 
 
+def test_an_image_over_the_pixel_limit_fails_that_file_only(db, tmp_path, settings):
+    settings.NEWSROOM_MAX_IMAGE_PIXELS = 1000
+    (tmp_path / "storm.txt").write_text(STORY)
+    (tmp_path / "storm.jpg").write_bytes(jpeg_bytes(size=(120, 80)))
+    _out, err, failure = run(tmp_path)
+    assert "storm.jpg" in err and "120 × 80 pixels; the limit is" in err
+    assert failure is not None
+    assert not Article.objects.exists()
+
+
 def test_the_exit_status_is_non_zero_when_a_file_fails(tmp_path):
     import subprocess
     import sys
