@@ -1,6 +1,7 @@
 from articles.models.article import Article, ArticleQuerySet, Byline, Status
 from articles.models.people import Author
 from articles.models.photos import ArticlePhoto, Photo, format_credit
+from articles.models.renditions import Rendition
 from articles.models.sections import Section
 from articles.models.workflow import AuditEntry, Correction, ImmutableError
 
@@ -14,6 +15,7 @@ __all__ = [
     "Correction",
     "ImmutableError",
     "Photo",
+    "Rendition",
     "Section",
     "Status",
     "format_credit",

@@ -1,0 +1,113 @@
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from articles.models import ArticlePhoto, Photo
+from articles.models.photos import photo_upload_to
+from tests.conftest import jpeg_bytes, with_iptc
+
+STORED_NAME = re.compile(r"^photos/\d{4}/\d{2}/[0-9a-f]{32}\.(jpg|png|webp|gif)$")
+
+
+def stored_files(settings):
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+# Upload checks outside the admin
+
+
+@pytest.mark.parametrize(
+    "name", ["../../x.php.JPG", "a/b/c.webp", "..", "x.exe", "evil.png\x00.php", ".jpg"]
+)
+def test_storage_names_are_generated_not_taken_from_the_upload(name):
+    assert STORED_NAME.match(photo_upload_to(None, name))
+
+
+def test_saving_a_bad_file_outside_the_admin_is_refused_too(db, settings):
+    photo = Photo(credit="Reuters", image=ContentFile(b"not a picture", name="x.jpg"))
+    with pytest.raises(ValidationError) as refused:
+        photo.save()
+    assert "whatever its name says" in str(refused.value)
+    assert not Photo.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_metadata_is_read_only_when_a_new_file_arrives(make_photo):
+    photo = make_photo(credit="")
+    photo.image.save("other.jpg", ContentFile(with_iptc(jpeg_bytes(), {(2, 110): "AFP"})))
+    photo.refresh_from_db()
+    assert photo.credit == "AFP"
+    photo.credit = ""  # an editor clears it on purpose
+    photo.save()
+    photo.refresh_from_db()
+    assert photo.credit == ""
+
+
+def test_over_long_metadata_is_cut_to_the_field(db):
+    content = with_iptc(jpeg_bytes(), {(2, 110): "R" * 300})
+    photo = Photo(image=ContentFile(content, name="long.jpg"))
+    photo.save()
+    assert len(photo.credit) == 200
+
+
+# Credit and rights
+
+
+def test_a_creative_commons_photo_needs_its_licence_link(make_photo):
+    photo = make_photo(licence=Photo.Licence.CREATIVE_COMMONS)
+    with pytest.raises(ValidationError) as refused:
+        photo.full_clean()
+    assert "licence_url" in refused.value.message_dict
+    photo.licence_url = "https://creativecommons.org/licenses/by/4.0/"
+    photo.full_clean()
+
+
+def test_publish_problems_name_what_is_missing(make_photo, settings):
+    settings.TIME_ZONE = "UTC"
+    assert make_photo().publish_problems() == []
+    bare = make_photo(with_image=False, credit=" ", alt_text="")
+    assert bare.publish_problems() == ["no image file yet", "no credit", "no alt text"]
+    lapsed = make_photo(rights_expire_at=timezone.now().replace(year=2026, month=5, day=3))
+    now = timezone.now().replace(year=2026, month=6, day=1)
+    assert lapsed.publish_problems(now=now) == ["licence expired on 3 May 2026"]
+    before = timezone.now().replace(year=2026, month=5, day=1)
+    assert lapsed.publish_problems(now=before) == []
+
+
+def test_rights_status_and_querysets_agree(make_photo):
+    now = timezone.now()
+    fine = make_photo()
+    later = make_photo(rights_expire_at=now + timedelta(days=30))
+    soon = make_photo(rights_expire_at=now + timedelta(days=3))
+    lapsed = make_photo(rights_expire_at=now - timedelta(minutes=1))
+    assert [p.rights_status(now) for p in (fine, later, soon, lapsed)] == [
+        "",
+        "",
+        "expiring",
+        "expired",
+    ]
+    assert set(Photo.objects.expired(now)) == {lapsed}
+    assert set(Photo.objects.expiring_soon(now)) == {soon}
+    assert set(Photo.objects.usable(now)) == {fine, later, soon}
+    assert lapsed.rights_note(now).startswith("Licence expired on")
+    assert soon.rights_note(now).startswith("Licence expires")
+    assert fine.rights_note(now) == ""
+
+
+def test_used_in_finds_lead_and_gallery_uses_once(make_article, make_photo):
+    photo = make_photo()
+    as_lead = make_article(lead_photo=photo)
+    in_gallery = make_article()
+    ArticlePhoto.objects.create(article=in_gallery, photo=photo)
+    both = make_article(lead_photo=photo)
+    ArticlePhoto.objects.create(article=both, photo=photo)
+    make_article(lead_photo=make_photo())
+    assert set(photo.stories()) == {as_lead, in_gallery, both}
+    assert photo.stories().count() == 3
+    assert list(Photo.objects.used_in(both)) == [photo]
