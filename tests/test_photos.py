@@ -3,6 +3,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -59,6 +60,16 @@ def test_over_long_metadata_is_cut_to_the_field(db):
 # Credit and rights
 
 
+def test_credit_has_one_display_format_on_the_page(client, make_article, make_photo):
+    lead = make_photo(credit="Reuters")
+    story = make_article(lead_photo=lead)
+    ArticlePhoto.objects.create(article=story, photo=make_photo(credit="Jane Doe/AP"))
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert lead.credit_line == "Photo: Reuters"
+    assert '<span class="credit">Photo: Reuters</span>' in html
+    assert '<span class="credit">Photo: Jane Doe/AP</span>' in html
+
+
 def test_a_creative_commons_photo_needs_its_licence_link(make_photo):
     photo = make_photo(licence=Photo.Licence.CREATIVE_COMMONS)
     with pytest.raises(ValidationError) as refused:
@@ -111,3 +122,53 @@ def test_used_in_finds_lead_and_gallery_uses_once(make_article, make_photo):
     assert set(photo.stories()) == {as_lead, in_gallery, both}
     assert photo.stories().count() == 3
     assert list(Photo.objects.used_in(both)) == [photo]
+
+
+# The public page
+
+
+def test_an_expired_photo_vanishes_from_the_page_at_its_time(client, make_article, make_photo):
+    expires = timezone.now() + timedelta(hours=1)
+    lead = make_photo(caption="Lead picture", rights_expire_at=expires)
+    story = make_article(lead_photo=lead)
+    extra = make_photo(caption="Gallery picture", rights_expire_at=expires)
+    ArticlePhoto.objects.create(article=story, photo=extra)
+    with time_machine.travel(expires - timedelta(seconds=1)):
+        html = client.get(story.get_absolute_url()).content.decode()
+    assert "Lead picture" in html and "Gallery picture" in html
+    with time_machine.travel(expires):
+        response = client.get(story.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Lead picture" not in html and "Gallery picture" not in html
+    assert "<picture>" not in html and "renditions/" not in html
+    assert story.headline in html and "Body of story" in html
+    assert client.get("/").status_code == 200
+
+
+def test_the_gallery_shows_usable_photos_in_order_with_their_own_captions(
+    client, make_article, make_photo
+):
+    lead = make_photo(caption="The lead")
+    story = make_article(lead_photo=lead)
+    second = make_photo(caption="Library caption two", credit="AFP")
+    first = make_photo(caption="Library caption one", credit="AP")
+    lapsed = make_photo(caption="Lapsed", rights_expire_at=timezone.now() - timedelta(days=1))
+    waiting = make_photo(with_image=False, credit="EPA")
+    ArticlePhoto.objects.create(article=story, photo=second, position=2)
+    ArticlePhoto.objects.create(article=story, photo=first, position=1, caption="Per-use caption")
+    ArticlePhoto.objects.create(article=story, photo=lapsed, position=3)
+    ArticlePhoto.objects.create(article=story, photo=waiting, position=4)
+    ArticlePhoto.objects.create(article=story, photo=lead, position=5)
+    html = client.get(story.get_absolute_url()).content.decode()
+    gallery = html[html.index('<section class="gallery"') :]
+    assert gallery.index("Per-use caption") < gallery.index("Library caption two")
+    assert "Library caption one" not in html
+    assert "Lapsed" not in html
+    assert "Photo: AP" in gallery and "Photo: AFP" in gallery and "Photo: EPA" in gallery
+    assert "The lead" not in gallery  # shown once, above
+
+
+def test_a_story_without_a_gallery_has_no_gallery_section(client, make_article):
+    html = client.get(make_article().get_absolute_url()).content.decode()
+    assert 'class="gallery"' not in html

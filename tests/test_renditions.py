@@ -1,13 +1,17 @@
 import io
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.template.loader import render_to_string
+from django.utils import timezone
 from PIL import Image
 
 from articles import imaging
-from articles.models import Photo, Rendition
+from articles.models import ArticlePhoto, Photo, Rendition
 from articles.photometa import read_metadata
 from tests.conftest import image_bytes, jpeg_bytes
 
@@ -195,6 +199,77 @@ def test_copyright_holder_stands_in_for_a_missing_notice(make_photo):
     photo = make_photo(copyright_notice="", copyright_holder="Jane Doe")
     with opened(photo.rendition(400)) as image:
         assert read_metadata(image).copyright_notice == "© Jane Doe"
+
+
+# The figure readers get
+
+
+def test_story_page_serves_responsive_renditions_never_the_original(
+    client, make_article, big_photo
+):
+    photo = big_photo(alt_text="Cranes at dusk")
+    story = make_article(lead_photo=photo)
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert photo.image.url not in html
+    figure = html[html.index('<figure class="lead-photo">') :]
+    figure = figure[: figure.index("</figure>")]
+    webp = re.search(r'<source type="image/webp" srcset="([^"]+)" sizes="([^"]+)"', figure)
+    assert webp and webp.group(1).count(".webp") == 4 and "1600w" in webp.group(1)
+    assert "42rem" in webp.group(2)
+    img = re.search(r"<img [^>]+>", figure).group(0)
+    assert f'src="{photo.rendition(800).url}"' in img
+    assert 'width="1600" height="1200"' in img
+    assert 'alt="Cranes at dusk"' in img
+    assert "loading=" not in img  # the lead is above the fold
+    assert img.count(".jpg ") == 4
+
+
+def test_cards_get_lazy_16_9_crops(client, make_article, big_photo):
+    photo = big_photo()
+    make_article(lead_photo=photo)
+    html = client.get("/").content.decode()
+    img = re.search(r'<figure class="card-photo">.*?(<img [^>]+>)', html, re.S).group(1)
+    assert 'loading="lazy"' in img
+    assert 'width="1600" height="900"' in img
+    assert photo.rendition(400, ratio="16:9").url in img
+
+
+def test_the_figure_can_ask_for_a_shape(make_photo):
+    photo = make_photo()  # 64×48
+    html = render_to_string("articles/_figure.html", {"photo": photo, "ratio": "1:1"})
+    assert 'width="48" height="48"' in html
+    assert render_to_string("articles/_figure.html", {"photo": None}).strip() == ""
+
+
+def test_the_figure_never_shows_an_expired_photo_however_it_is_passed(make_photo):
+    photo = make_photo(rights_expire_at=timezone.now() - timedelta(seconds=1))
+    assert render_to_string("articles/_figure.html", {"photo": photo}).strip() == ""
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_listing_queries_stay_constant_with_many_photos(
+    client, make_article, make_photo, django_assert_num_queries, count
+):
+    for _ in range(count):
+        story = make_article(lead_photo=make_photo())
+        ArticlePhoto.objects.create(article=story, photo=make_photo())
+    # count, stories (with lead photos), bylines, tags, sections: renditions cost nothing.
+    with django_assert_num_queries(5):
+        html = client.get("/").content.decode()
+    assert html.count("<picture>") == min(count, 20)
+
+
+@pytest.mark.parametrize("gallery", [1, 8])
+def test_story_page_queries_stay_constant_with_a_bigger_gallery(
+    client, make_article, make_photo, django_assert_num_queries, gallery
+):
+    story = make_article(lead_photo=make_photo())
+    for position in range(gallery):
+        ArticlePhoto.objects.create(article=story, photo=make_photo(), position=position)
+    # story, bylines, tags, gallery photos, sections
+    with django_assert_num_queries(5):
+        html = client.get(story.get_absolute_url()).content.decode()
+    assert html.count("<picture>") == 1 + gallery
 
 
 # Backfilling

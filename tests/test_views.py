@@ -58,7 +58,8 @@ def test_article_page_shows_the_whole_story(client, make_article, make_author, m
         "© Copyright 2023. All Rights Reserved",
     ]:
         assert text in html
-    assert f'src="{photo.image.url}"' in html
+    assert photo.image.url not in html  # readers get renditions, never the original upload
+    assert f'src="{photo.rendition(800).url}"' in html
     assert f'alt="{photo.alt_text}"' in html
 
 
@@ -134,6 +135,6 @@ def test_article_query_count_does_not_grow_with_bylines(
         tags=[f"t{i}" for i in range(authors)],
         lead_photo=make_photo(),
     )
-    # story, bylines, tags, sections (navigation)
-    with django_assert_num_queries(4):
+    # story, bylines, tags, gallery photos, sections (navigation)
+    with django_assert_num_queries(5):
         assert client.get(story.get_absolute_url()).status_code == 200
