@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from articles.admin.photo_rights import StoryPhotoRights
 from articles.admin.thumbnails import thumbnail
 from articles.models import Article, ArticlePhoto, Byline
 
@@ -20,7 +21,7 @@ class ArticlePhotoInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(StoryPhotoRights, admin.ModelAdmin):
     list_display = [
         "headline",
         "status",
@@ -35,12 +36,27 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "lead_photo"]
     inlines = [BylineInline, ArticlePhotoInline]
-    readonly_fields = ["status", "first_published_at", "revised_at", "source", "created_at"]
+    readonly_fields = [
+        "status",
+        "first_published_at",
+        "revised_at",
+        "source",
+        "created_at",
+        "photo_rights",
+    ]
     fieldsets = [
         ("Story", {"fields": ["headline", "slug", "dek", "dateline", "body"]}),
         (
             "Photo and rights",
-            {"fields": ["lead_photo", "copyright_notice", "copyright_holder", "copyright_year"]},
+            {
+                "fields": [
+                    "lead_photo",
+                    "photo_rights",
+                    "copyright_notice",
+                    "copyright_holder",
+                    "copyright_year",
+                ]
+            },
         ),
         (
             "Publishing",
