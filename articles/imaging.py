@@ -160,7 +160,10 @@ class Drawing:
 
 
 def draw(file, drawings: Iterable[Drawing], metadata: PhotoMetadata) -> Iterator[tuple]:
-    """Yield (drawing, encoded bytes) for each drawing, decoding the original only once."""
+    """Yield (drawing, encoded bytes) for each drawing, decoding the original only once.
+
+    Drawings of the same box and size come out together, whatever order they went in.
+    """
     drawings = list(drawings)
     if not drawings:
         return
@@ -180,15 +183,19 @@ def draw(file, drawings: Iterable[Drawing], metadata: PhotoMetadata) -> Iterator
             icc_profile = original.info.get("icc_profile")
             picture = _display_ready(ImageOps.exif_transpose(original), icc_profile)
     factor = picture.width / full_width
-    resized = {}
+    # Resize once for both formats of a size, and hold one resized picture at a time.
+    by_size = {}
     for drawing in drawings:
-        key = (drawing.box, drawing.size)
-        if key not in resized:
-            box = tuple(edge * factor for edge in drawing.box)
-            resized[key] = picture.resize(
-                drawing.size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0
-            )
-        yield drawing, encode(resized[key], drawing.format, metadata)
+        by_size.setdefault((drawing.box, drawing.size), []).append(drawing)
+    for (box, size), same_size in by_size.items():
+        resized = picture.resize(
+            size,
+            Image.Resampling.LANCZOS,
+            box=tuple(edge * factor for edge in box),
+            reducing_gap=3.0,
+        )
+        for drawing in same_size:
+            yield drawing, encode(resized, drawing.format, metadata)
 
 
 def _display_ready(image, icc_profile):

@@ -145,18 +145,24 @@ def test_drawing_applies_orientation_and_crops_by_the_box():
     assert red > 200 and blue < 60
 
 
-def test_drawing_decodes_once_and_encodes_each_rendition(monkeypatch):
-    calls = []
-    real_encode = imaging.encode
-    monkeypatch.setattr(imaging, "encode", lambda *a: calls.append(a[1]) or real_encode(*a))
-    drawings = [
-        Drawing((0, 0, 64, 48), (32, 24), "jpeg"),
-        Drawing((0, 0, 64, 48), (32, 24), "webp"),
-        Drawing((8, 0, 56, 48), (48, 48), "jpeg"),
-    ]
-    results = list(draw(io.BytesIO(jpeg_bytes()), drawings, PhotoMetadata()))
-    assert [d for d, _ in results] == drawings
-    assert calls == ["jpeg", "webp", "jpeg"]
+def test_drawing_resizes_once_per_size_and_encodes_each_rendition(monkeypatch):
+    encodes, resizes = [], []
+    real_encode, real_resize = imaging.encode, Image.Image.resize
+    monkeypatch.setattr(imaging, "encode", lambda *a: encodes.append(a[1]) or real_encode(*a))
+    monkeypatch.setattr(
+        Image.Image,
+        "resize",
+        lambda self, size, *a, **k: resizes.append(size) or real_resize(self, size, *a, **k),
+    )
+    small_jpeg = Drawing((0, 0, 64, 48), (32, 24), "jpeg")
+    square = Drawing((8, 0, 56, 48), (48, 48), "jpeg")
+    small_webp = Drawing((0, 0, 64, 48), (32, 24), "webp")
+    results = list(
+        draw(io.BytesIO(jpeg_bytes()), [small_jpeg, square, small_webp], PhotoMetadata())
+    )
+    assert [d for d, _ in results] == [small_jpeg, small_webp, square]
+    assert resizes == [(32, 24), (48, 48)]
+    assert encodes == ["jpeg", "webp", "jpeg"]
     with Image.open(io.BytesIO(results[1][1])) as webp:
         assert (webp.format, webp.size) == ("WEBP", (32, 24))
 
