@@ -15,9 +15,13 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   image.parentElement.appendChild(marker);
 
+  const fraction = (input) => {
+    const value = parseFloat(input.value);
+    return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0.5;
+  };
   const place = () => {
-    marker.style.left = `${(parseFloat(across.value) || 0.5) * image.clientWidth}px`;
-    marker.style.top = `${(parseFloat(down.value) || 0.5) * image.clientHeight}px`;
+    marker.style.left = `${fraction(across) * image.clientWidth}px`;
+    marker.style.top = `${fraction(down) * image.clientHeight}px`;
   };
   image.addEventListener("click", (event) => {
     const box = image.getBoundingClientRect();
