@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from articles import imaging
-from articles.models.article import Article
 from articles.models.renditions import Picture, make_renditions, planned
 
 # How far ahead the admin warns that a licence is about to lapse.
@@ -240,6 +239,9 @@ class Photo(models.Model):
 
     def stories(self):
         """Every story that shows this photo, as its lead or in its gallery."""
+        # Imported here: the article module may well import this one (publish checks).
+        from articles.models.article import Article
+
         return Article.objects.filter(
             models.Q(lead_photo=self) | models.Q(photos__photo=self)
         ).distinct()
