@@ -18,6 +18,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py load_demo
+	$(PY) manage.py make_renditions
 	$(PY) manage.py runserver $(HOST)
 
 test: $(VENV)/.installed

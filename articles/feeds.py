@@ -4,7 +4,6 @@ Both formats carry the lead photo as Media RSS (`media:content` with its credit 
 copyright): RSS allows only one enclosure per item, and enclosures carry no credit at all.
 """
 
-import mimetypes
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -132,17 +131,18 @@ class LatestStoriesFeed(Feed):
 
     def item_extra_kwargs(self, article):
         photo = article.public_lead_photo
-        if not photo or not photo.image:
+        picture = photo.syndication_rendition if photo else None
+        if picture is None:
             return {}
         copyright = photo.copyright_notice or (
             f"© {photo.copyright_holder}" if photo.copyright_holder else ""
         )
         return {
             "photo": {
-                "url": photo.image.url,
-                "type": mimetypes.guess_type(photo.image.name)[0],
-                "width": photo.width,
-                "height": photo.height,
+                "url": picture.url,
+                "type": picture.mime_type,
+                "width": picture.width,
+                "height": picture.height,
                 "credit": photo.credit,
                 "creator": photo.creator,
                 "copyright": copyright,

@@ -35,11 +35,12 @@ def person(author, *, absolute):
 
 
 def image_object(photo, *, absolute):
-    url = absolute(photo.image.url)
+    picture = photo.syndication_rendition
+    url = absolute(picture.url)
     data = {"@type": "ImageObject", "contentUrl": url, "url": url}
     optional = {
-        "width": photo.width,
-        "height": photo.height,
+        "width": picture.width,
+        "height": picture.height,
         "caption": photo.caption,
         "creditText": photo.credit,
         "copyrightNotice": photo.copyright_notice,
@@ -79,7 +80,7 @@ def news_article(article, *, absolute):
     if keywords:
         data["keywords"] = keywords
     photo = article.public_lead_photo
-    if photo and photo.image:
+    if photo and photo.syndication_rendition:
         data["image"] = image_object(photo, absolute=absolute)
     corrections = [
         {

@@ -167,6 +167,7 @@ class ArticleDetailView(DetailView):
         article = self.object
         absolute = self.request.build_absolute_uri
         photo = article.public_lead_photo
+        share_image = photo.syndication_rendition if photo else None
         related = (
             Article.objects.published()
             .related_to(article)
@@ -175,7 +176,8 @@ class ArticleDetailView(DetailView):
         )
         return super().get_context_data(
             canonical_url=absolute(article.get_absolute_url()),
-            share_image_url=absolute(photo.image.url) if photo and photo.image else "",
+            share_image=share_image,
+            share_image_url=absolute(share_image.url) if share_image else "",
             structured_data=jsonld.script(jsonld.news_article(article, absolute=absolute)),
             related=related,
             **kwargs,

@@ -1,6 +1,10 @@
 import io
 import itertools
+import os
+import struct
+import zlib
 from datetime import timedelta
+from xml.sax.saxutils import escape
 
 import pytest
 from django.apps import apps as django_apps
@@ -29,9 +33,101 @@ _counter = itertools.count(1)
 
 
 def jpeg_bytes(size=(64, 48), colour=(200, 30, 30), **save_options):
+    return image_bytes("JPEG", size=size, colour=colour, **save_options)
+
+
+def image_bytes(format="JPEG", *, size=(64, 48), colour=(200, 30, 30), mode="RGB", **options):
     buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, "JPEG", **save_options)
+    Image.new(mode, size, colour).save(buffer, format, **options)
     return buffer.getvalue()
+
+
+def with_iptc(jpeg, datasets, *, utf8=True, encoding="utf-8"):
+    """A JPEG with an IPTC IIM block, written by hand as Photoshop does: an APP13 segment
+    holding an 8BIM resource 0x0404. `datasets` maps (record, number) to text or a list."""
+    records = [((1, 90), b"\x1b%G")] if utf8 else []
+    for key, value in datasets.items():
+        for item in value if isinstance(value, list) else [value]:
+            records.append((key, item.encode(encoding)))
+    iim = b"".join(
+        bytes([0x1C, record, number]) + struct.pack(">H", len(data)) + data
+        for (record, number), data in records
+    )
+    resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\x00\x00" + struct.pack(">I", len(iim))
+    resource += iim + (b"\x00" if len(iim) % 2 else b"")
+    payload = b"Photoshop 3.0\x00" + resource
+    segment = b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
+    return jpeg[:2] + segment + jpeg[2:]
+
+
+XMP_NAMESPACES = {
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "photoshop": "http://ns.adobe.com/photoshop/1.0/",
+    "xmpRights": "http://ns.adobe.com/xap/1.0/rights/",
+    "Iptc4xmpCore": "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
+}
+
+
+def xmp_packet(*, attributes=None, seq=None, alt=None, simple=None):
+    """An XMP packet as Photoshop or Photo Mechanic write one: some properties as attributes
+    of rdf:Description, some as elements; `seq` values are lists, `alt` values {lang: text}."""
+    attrs = "".join(f' {name}="{escape(value)}"' for name, value in (attributes or {}).items())
+    body = "".join(
+        f"<{name}><rdf:Seq>{''.join(f'<rdf:li>{escape(v)}</rdf:li>' for v in values)}"
+        f"</rdf:Seq></{name}>"
+        for name, values in (seq or {}).items()
+    )
+    body += "".join(
+        f"<{name}><rdf:Alt>"
+        + "".join(f'<rdf:li xml:lang="{lang}">{escape(v)}</rdf:li>' for lang, v in langs.items())
+        + f"</rdf:Alt></{name}>"
+        for name, langs in (alt or {}).items()
+    )
+    body += "".join(f"<{name}>{escape(value)}</{name}>" for name, value in (simple or {}).items())
+    namespaces = "".join(f' xmlns:{prefix}="{uri}"' for prefix, uri in XMP_NAMESPACES.items())
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        f'<rdf:Description rdf:about=""{namespaces}{attrs}>{body}</rdf:Description>'
+        '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
+
+
+def with_exif(format="JPEG", tags=None, *, size=(64, 48), colour=(200, 30, 30), **options):
+    exif = Image.Exif()
+    for tag, value in (tags or {}).items():
+        exif[tag] = value
+    return image_bytes(format, size=size, colour=colour, exif=exif, **options)
+
+
+def noisy_jpeg(size=(256, 192)):
+    # Random pixels: a file large enough that cutting it loses real picture data.
+    return image_bytes_of(Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)), "JPEG")
+
+
+def image_bytes_of(image, format, **options):
+    buffer = io.BytesIO()
+    image.save(buffer, format, **options)
+    return buffer.getvalue()
+
+
+def png_claiming(width, height):
+    """A tiny PNG whose header claims a huge picture: what a decompression bomb looks like
+    before anyone decodes it."""
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture

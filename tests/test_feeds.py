@@ -77,10 +77,11 @@ def test_feeds_carry_the_lead_photo_as_media_rss(client, story, kind):
     photo = story.lead_photo
     [entry] = parse(client, FEEDS[kind]).entries
     [content] = entry.media_content
-    assert content["url"] == f"http://testserver{photo.image.url}"
+    shared = photo.syndication_rendition
+    assert content["url"] == f"http://testserver{shared.url}"
     assert content["medium"] == "image"
     assert content["type"] == "image/jpeg"
-    assert (content["width"], content["height"]) == (str(photo.width), str(photo.height))
+    assert (content["width"], content["height"]) == (str(shared.width), str(shared.height))
     assert entry.media_credit == [
         {"content": "Reuters"},
         {"role": "photographer", "scheme": "urn:ebu", "content": "Jane Doe"},

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, Photo, Status
-from tests.conftest import jpeg_bytes
+from tests.conftest import jpeg_bytes, with_iptc
 
 SEED = Path(__file__).resolve().parent.parent / "articles/demo/wire/000_5ada4b7a9c93438c.txt"
 
@@ -153,6 +153,28 @@ def test_a_fake_image_beside_the_text_fails_that_file_only(db, tmp_path):
     assert "storm.jpg" in err and "not a readable image" in err
     assert failure is not None
     assert not Article.objects.exists()
+
+
+def test_an_image_over_the_pixel_limit_fails_that_file_only(db, tmp_path, settings):
+    settings.NEWSROOM_MAX_IMAGE_PIXELS = 1000
+    (tmp_path / "storm.txt").write_text(STORY)
+    (tmp_path / "storm.jpg").write_bytes(jpeg_bytes(size=(120, 80)))
+    _out, err, failure = run(tmp_path)
+    assert "storm.jpg" in err and "120 × 80 pixels; the limit is" in err
+    assert failure is not None
+    assert not Article.objects.exists()
+
+
+def test_an_imported_image_gets_its_renditions_and_its_files_credit(db, tmp_path):
+    (tmp_path / "storm.txt").write_text(STORY.replace("Photo: AP Photo/Jane Doe\n", ""))
+    (tmp_path / "storm.png").write_bytes(
+        with_iptc(jpeg_bytes(size=(120, 80)), {(2, 110): "AP", (2, 80): "Jane Doe"})
+    )
+    run(tmp_path)
+    photo = Article.objects.get().lead_photo
+    assert photo.image.name.endswith(".jpg")  # what it is, not what it was called
+    assert photo.credit == "AP" and photo.creator == "Jane Doe"
+    assert photo.rendition(800).file.storage.exists(photo.rendition(800).file.name)
 
 
 def test_the_exit_status_is_non_zero_when_a_file_fails(tmp_path):

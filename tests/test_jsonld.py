@@ -22,19 +22,18 @@ def test_script_keeps_other_text_readable():
     assert "Kim’s “summit” in Vladivostok — Ü" in body
 
 
-def photo(**fields):
-    empty = dict.fromkeys(
-        ["width", "height", "caption", "credit", "copyright_notice", "licence_url", "creator"], ""
-    )
-    image = SimpleNamespace(url="/media/photos/a.jpg")
-    return SimpleNamespace(image=image, copyright_holder="", **(empty | fields))
+def photo(width="", height="", **fields):
+    empty = dict.fromkeys(["caption", "credit", "copyright_notice", "licence_url", "creator"], "")
+    # Structured data carries the shared rendition, never the original upload.
+    shared = SimpleNamespace(url="/media/renditions/a-1200.jpg", width=width, height=height)
+    return SimpleNamespace(syndication_rendition=shared, copyright_holder="", **(empty | fields))
 
 
 def test_an_image_says_only_what_is_known():
     assert jsonld.image_object(photo(), absolute=absolute) == {
         "@type": "ImageObject",
-        "contentUrl": "https://news.example.com/media/photos/a.jpg",
-        "url": "https://news.example.com/media/photos/a.jpg",
+        "contentUrl": "https://news.example.com/media/renditions/a-1200.jpg",
+        "url": "https://news.example.com/media/renditions/a-1200.jpg",
     }
 
 

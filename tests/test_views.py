@@ -105,7 +105,8 @@ def test_front_page_cards_show_what_readers_need(client, make_article, make_auth
     assert "Ships return after a week" in card
     assert "By Ann Lee and Bo Ma" in card
     assert f'<time datetime="{story.publish_at.replace(microsecond=0).isoformat()}">' in card
-    assert f'src="{photo.image.url}"' in card and 'alt="Crowds at the harbour"' in card
+    assert photo.image.url not in card  # readers get renditions, never the original upload
+    assert photo.rendition(800, ratio="16:9").url in card and 'alt="Crowds at the harbour"' in card
     assert "Photo: AP Photo/Jane Doe" in card
 
 
@@ -227,7 +228,8 @@ def test_article_page_shows_the_whole_story(client, make_article, make_author, m
         "© Copyright 2023. All Rights Reserved",
     ]:
         assert text in html
-    assert f'src="{photo.image.url}"' in html
+    assert photo.image.url not in html  # readers get renditions, never the original upload
+    assert f'src="{photo.rendition(800).url}"' in html
     assert f'alt="{photo.alt_text}"' in html
 
 
@@ -308,7 +310,8 @@ def test_article_page_has_canonical_sharing_and_robots_tags(client, make_article
     )
     html = client.get(story.get_absolute_url()).content.decode()
     url = f"http://testserver{story.get_absolute_url()}"
-    image = f"http://testserver{photo.image.url}"
+    shared = photo.syndication_rendition
+    image = f"http://testserver{shared.url}"
     assert f'<link rel="canonical" href="{url}">' in html
     assert '<meta name="robots" content="max-image-preview:large">' in html
     assert meta(html, "og:type") == ["article"]
@@ -316,7 +319,7 @@ def test_article_page_has_canonical_sharing_and_robots_tags(client, make_article
     assert meta(html, "og:description") == ["A rare <meeting>"]
     assert meta(html, "og:url") == [url]
     assert meta(html, "og:image") == [image]
-    assert meta(html, "og:image:width") == [str(photo.width)]
+    assert meta(html, "og:image:width") == [str(shared.width)]
     assert meta(html, "og:image:alt") == ["Two leaders shake hands"]
     assert meta(html, "article:tag") == ["Russia"]
     assert meta(html, "twitter:card") == ["summary_large_image"]
@@ -379,10 +382,10 @@ def test_article_structured_data(
     assert sorted(data["keywords"]) == ["North Korea", "Russia"]
     assert data["image"] == {
         "@type": "ImageObject",
-        "contentUrl": f"http://testserver{photo.image.url}",
-        "url": f"http://testserver{photo.image.url}",
-        "width": photo.width,
-        "height": photo.height,
+        "contentUrl": f"http://testserver{photo.syndication_rendition.url}",
+        "url": f"http://testserver{photo.syndication_rendition.url}",
+        "width": photo.syndication_rendition.width,
+        "height": photo.syndication_rendition.height,
         "caption": "Leaders meet",
         "creditText": "Reuters",
         "creator": {"@type": "Person", "name": "Jane Doe"},
@@ -603,8 +606,8 @@ def test_article_query_count_is_constant(
         authors=[s.bylines[0] for s in stories],
     )
     warm_site()
-    # story, bylines, tags, corrections, related stories
-    with django_assert_num_queries(5):
+    # story, bylines, tags, corrections, gallery photos, related stories
+    with django_assert_num_queries(6):
         response = client.get(story.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["article"].bylines) == count

@@ -238,7 +238,7 @@ def test_gallery_photos_are_on_the_checklist_too(story_in, editor, make_photo):
 def test_a_photo_with_an_expired_licence_blocks_publishing(story_in, editor, make_photo):
     photo = make_photo(rights_expire_at=timezone.now() - timedelta(days=1))
     story = story_in(Status.APPROVED, lead_photo=photo)
-    with pytest.raises(ChecklistError, match="licence has expired"):
+    with pytest.raises(ChecklistError, match="licence expired on"):
         story.publish(by=editor)
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from articles.admin.forms import ArticleForm
 from articles.admin.pagination import EstimatedCountPaginator
+from articles.admin.photo_rights import StoryPhotoRights
 from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.thumbnails import thumbnail
 from articles.admin.workflow import MyStoriesFilter, StateFilter, WorkflowAdminMixin
@@ -39,7 +40,7 @@ class ArticlePhotoInline(StoryPartInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkflowAdminMixin, RevisionAdminMixin):
+class ArticleAdmin(StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
     form = ArticleForm
     paginator = EstimatedCountPaginator
     # The "N total" beside a filtered count is a second full count: not at a million stories.
@@ -66,12 +67,21 @@ class ArticleAdmin(WorkflowAdminMixin, RevisionAdminMixin):
         "revised_at",
         "source",
         "created_at",
+        "photo_rights",
     ]
     fieldsets = [
         ("Story", {"fields": ["headline", "slug", "dek", "dateline", "body", "loaded_version"]}),
         (
             "Photo and rights",
-            {"fields": ["lead_photo", "copyright_notice", "copyright_holder", "copyright_year"]},
+            {
+                "fields": [
+                    "lead_photo",
+                    "photo_rights",
+                    "copyright_notice",
+                    "copyright_holder",
+                    "copyright_year",
+                ]
+            },
         ),
         (
             "Publishing",

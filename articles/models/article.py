@@ -5,6 +5,7 @@ from django.db import connections, models
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import get_text_list
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
@@ -300,6 +301,16 @@ class Article(EditorialWorkflow, EditLocking):
         """The lead photo if readers may see it now: a lapsed licence hides it."""
         photo = self.lead_photo
         return photo if photo is not None and photo.is_usable() else None
+
+    @cached_property
+    def public_gallery(self):
+        """Further photos readers may see now, in gallery order: one query, however many.
+
+        The lead photo is shown above the story already, so not again here.
+        """
+        now = timezone.now()
+        uses = self.photos.select_related("photo").exclude(photo_id=self.lead_photo_id)
+        return [use for use in uses if use.photo.is_usable(now)]
 
     @property
     def first_publication(self):

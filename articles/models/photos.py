@@ -1,11 +1,20 @@
 import uuid
+from datetime import timedelta
 from pathlib import PurePath
 
 import reversion
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from articles import imaging
 from articles.caching import content_changed
+from articles.models.renditions import Picture, make_renditions, planned
+
+# How far ahead the admin warns that a licence is about to lapse.
+RIGHTS_WARNING_PERIOD = timedelta(days=7)
 
 
 def format_credit(credit: str) -> str:
@@ -30,6 +39,25 @@ class PhotoQuerySet(models.QuerySet):
             models.Q(rights_expire_at__isnull=True) | models.Q(rights_expire_at__gt=now)
         )
 
+    def expired(self, now=None):
+        return self.filter(rights_expire_at__lte=now or timezone.now())
+
+    def expiring_soon(self, now=None):
+        """Still usable, but the licence lapses within the warning period."""
+        now = now or timezone.now()
+        return self.filter(
+            rights_expire_at__gt=now, rights_expire_at__lte=now + RIGHTS_WARNING_PERIOD
+        )
+
+    def used_in(self, article):
+        """The story's photos: its lead and its gallery."""
+        return self.filter(
+            models.Q(lead_of=article) | models.Q(article_uses__article=article)
+        ).distinct()
+
+    def same_file_as(self, content_hash):
+        return self.filter(content_hash=content_hash) if content_hash else self.none()
+
 
 @reversion.register()
 class Photo(models.Model):
@@ -42,17 +70,20 @@ class Photo(models.Model):
         CREATIVE_COMMONS = "cc", "Creative Commons"
         ALL_RIGHTS_RESERVED = "arr", "All rights reserved (licensed for this use)"
 
+    # Width and height are ours to set, not Django's: they are the picture as displayed, after
+    # its EXIF orientation, which Django's width_field would not apply.
     image = models.ImageField(
         upload_to=photo_upload_to,
-        width_field="width",
-        height_field="height",
         blank=True,
         help_text="JPEG, PNG, WebP or GIF. May be left empty while a wire credit waits for its "
-        "picture.",
+        "picture. Credit, copyright and caption written in the file fill the fields you leave "
+        "empty.",
     )
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    content_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    content_hash = models.CharField(
+        "SHA-256 of the file", max_length=64, blank=True, db_index=True, editable=False
+    )
 
     caption = models.TextField(blank=True, help_text="What the picture shows, for readers.")
     alt_text = models.CharField(
@@ -83,8 +114,15 @@ class Photo(models.Model):
         help_text="From this moment the photo disappears from the public site. Leave empty if "
         "the licence does not expire.",
     )
-    focal_x = models.FloatField(default=0.5, help_text="0 = left edge, 1 = right edge.")
-    focal_y = models.FloatField(default=0.5, help_text="0 = top edge, 1 = bottom edge.")
+    focal_x = models.FloatField(
+        "focal point across",
+        default=0.5,
+        help_text="0 = left edge, 1 = right edge. Click the preview to set the focal point: "
+        "cropped versions (16:9, 4:3, square) keep it in the frame.",
+    )
+    focal_y = models.FloatField(
+        "focal point down", default=0.5, help_text="0 = top edge, 1 = bottom edge."
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -100,12 +138,26 @@ class Photo(models.Model):
             ),
         ]
 
+    # The file name as last saved, to notice a new file; None until saved or loaded.
+    _saved_image_name = None
+    # The fields the last new file filled in, for the admin to tell the editor.
+    filled_from_file = ()
+
     def __str__(self):
         label = self.caption or self.alt_text or (self.image.name if self.image else "Photo")
         return f"{label[:60]} ({self.credit})" if self.credit else label[:60]
 
     def save(self, *args, **kwargs):
+        if not self.image:
+            self.width = self.height = None
+            self.content_hash = ""
+        elif self.image.name != self._saved_image_name:
+            self.filled_from_file = self.take_file_facts()
         super().save(*args, **kwargs)
+        self._saved_image_name = self.image.name
+        # Draws what is missing, forgets what no longer applies (a new file, a moved focal
+        # point, a new credit); one query when nothing changed.
+        make_renditions(self)
         content_changed()
 
     def delete(self, *args, **kwargs):
@@ -113,23 +165,124 @@ class Photo(models.Model):
         content_changed()
         return result
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        photo = super().from_db(db, field_names, values, **kwargs)
+        photo._saved_image_name = photo.__dict__.get("image")
+        return photo
+
+    def clean(self):
+        if self.licence == self.Licence.CREATIVE_COMMONS and not self.licence_url:
+            raise ValidationError(
+                {"licence_url": "A Creative Commons photo needs the link to its licence deed."}
+            )
+
+    def take_file_facts(self, *, fill_empty_fields=True):
+        """Size, fingerprint and (into empty fields only) credit and rights from a new file.
+
+        Returns the names of the fields filled from the file. Refuses a file that is not a
+        proper picture before anything is stored: the admin form has checked it already, this
+        guards every other way in.
+        """
+        try:
+            if self.image._committed:
+                with self.image.storage.open(self.image.name, "rb") as stored:
+                    facts = _inspect(stored)
+            else:
+                # Not stored yet; the admin form has usually inspected it already.
+                facts = getattr(self.image.file, "image_facts", None) or _inspect(self.image)
+                # Stored under the suffix of what the file is, not of what its name claims.
+                self.image.name = f"upload{facts.suffix}"
+        except imaging.ImageRejected as error:
+            raise ValidationError({"image": error.message}, code=error.code) from error
+        self.width, self.height, self.content_hash = facts.width, facts.height, facts.content_hash
+        return self.fill_from(facts.metadata) if fill_empty_fields else []
+
+    def fill_from(self, metadata):
+        """Copy what the file says into the fields left empty: what an editor typed wins."""
+        filled = []
+        for name, value in metadata.filled().items():
+            if not getattr(self, name).strip():
+                max_length = self._meta.get_field(name).max_length
+                setattr(self, name, value[:max_length] if max_length else value)
+                filled.append(name)
+        return filled
+
     @property
     def credit_line(self):
         return format_credit(self.credit)
 
+    def is_usable(self, now=None):
+        return self.rights_expire_at is None or self.rights_expire_at > (now or timezone.now())
+
+    def rights_status(self, now=None):
+        """ "expired", "expiring" (within the warning period) or "" when the licence is fine."""
+        if self.rights_expire_at is None:
+            return ""
+        now = now or timezone.now()
+        if self.rights_expire_at <= now:
+            return "expired"
+        return "expiring" if self.rights_expire_at <= now + RIGHTS_WARNING_PERIOD else ""
+
+    def rights_note(self, now=None):
+        """The licence's state in words, for editors; empty when there is nothing to say."""
+        status = self.rights_status(now)
+        if not status:
+            return ""
+        when = date_format(timezone.localtime(self.rights_expire_at), "j F Y, H:i")
+        return f"Licence expired on {when}" if status == "expired" else f"Licence expires {when}"
+
     def publish_problems(self, now=None):
-        """What stops a story carrying this photo from being published."""
+        """What stops a story carrying this photo from being published; empty when nothing."""
         problems = []
         if not self.credit.strip():
             problems.append("no credit")
+        # A wire credit still waiting for its picture shows readers only the credit line.
         if self.image and not self.alt_text.strip():
             problems.append("no alt text")
         if not self.is_usable(now):
-            problems.append("its licence has expired")
+            day = date_format(timezone.localtime(self.rights_expire_at), "j F Y")
+            problems.append(f"licence expired on {day}")
         return problems
 
-    def is_usable(self, now=None):
-        return self.rights_expire_at is None or self.rights_expire_at > (now or timezone.now())
+    def stories(self):
+        """Every story that shows this photo, as its lead or in its gallery."""
+        # Imported here: the article module may well import this one (publish checks).
+        from articles.models.article import Article
+
+        return Article.objects.filter(
+            models.Q(lead_photo=self) | models.Q(photos__photo=self)
+        ).distinct()
+
+    def rendition(self, width, ratio=None, format="jpeg"):
+        """The widest rendition no wider than `width` (else the narrowest), or None without a
+        file. `ratio` is "16:9", "4:3", "1:1" or None for the photo's own shape. Computed
+        without a query; `.url`, `.width`, `.height`, `.mime_type`, `.file_size`.
+        """
+        available = planned(self, ratio=ratio, format=format)
+        if not available:
+            return None
+        fitting = [r for r in available if r.width <= width]
+        return fitting[-1] if fitting else available[0]
+
+    @property
+    def syndication_rendition(self):
+        """The one picture that travels: Open Graph, structured data and feeds (16:9, 1200)."""
+        return self.rendition(1200, ratio="16:9")
+
+    def picture(self, ratio=None, sizes="100vw"):
+        """The WebP and JPEG renditions for a <picture> element, or None without a file."""
+        webp = planned(self, ratio=ratio, format="webp")
+        jpeg = planned(self, ratio=ratio, format="jpeg")
+        return Picture(tuple(webp), tuple(jpeg), sizes) if jpeg else None
+
+
+def _inspect(file):
+    return imaging.inspect_image(
+        file,
+        max_bytes=settings.NEWSROOM_MAX_UPLOAD_BYTES,
+        max_pixels=settings.NEWSROOM_MAX_IMAGE_PIXELS,
+    )
 
 
 @reversion.register()

@@ -3,10 +3,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
-from PIL import Image
 
+from articles.imaging import ImageRejected, inspect_image
 from articles.models.wire_copy import plan, save_wire_story
 from articles.wire import WireError, parse
 
@@ -82,10 +83,15 @@ class Command(BaseCommand):
 
 
 def check_image(path):
+    # The same checks as an upload in the admin, so a dry run finds what a real run would refuse.
     try:
-        with Image.open(path) as image:
-            image.verify()
-    except Exception as error:
+        with path.open("rb") as handle:
+            inspect_image(
+                handle,
+                max_bytes=settings.NEWSROOM_MAX_UPLOAD_BYTES,
+                max_pixels=settings.NEWSROOM_MAX_IMAGE_PIXELS,
+            )
+    except ImageRejected as error:
         raise WireError(f"{path.name} beside it is not a readable image ({error})") from error
 
 

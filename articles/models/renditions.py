@@ -1,0 +1,201 @@
+"""Resized copies of photos: what readers are served, since the original upload never is.
+
+A rendition's storage name is a pure function of what decides its bytes: the photo's file (its
+content hash), the crop box (from the ratio and the focal point), the output width and format,
+and the credit embedded in it. So a page computes every URL from the photo row it already has,
+with no query, however many photos it shows. Files are drawn when the photo is saved, once;
+`Rendition` rows are the ledger of what exists, used when saving and never when reading.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.utils.functional import cached_property
+
+from articles import imaging
+from articles.photometa import PhotoMetadata
+
+WIDTHS = (400, 800, 1200, 1600)
+# Cards and structured data use these shapes; None is the photo's own.
+RATIOS = {"16:9": (16, 9), "4:3": (4, 3), "1:1": (1, 1)}
+FORMATS = ("webp", "jpeg")
+MIME_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg"}
+SUFFIXES = {"webp": ".webp", "jpeg": ".jpg"}
+# Bump when the drawing recipe changes (quality, resampling): every name changes with it.
+RECIPE = "1"
+
+
+class Rendition(models.Model):
+    """One resized file of a photo, in one shape, width and format."""
+
+    photo = models.ForeignKey("articles.Photo", on_delete=models.CASCADE, related_name="renditions")
+    file = models.FileField(max_length=255)
+    format = models.CharField(max_length=4, choices=[(f, f.upper()) for f in FORMATS])
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["photo", "file"], name="rendition_unique_file"),
+        ]
+
+    def __str__(self):
+        return f"{self.width}×{self.height} {self.format.upper()} of {self.photo}"
+
+    @property
+    def url(self):
+        return self.file.url
+
+    @property
+    def mime_type(self):
+        return MIME_TYPES[self.format]
+
+    @cached_property
+    def file_size(self):
+        """Bytes on storage (for feed enclosures): asks the storage, not the database."""
+        return self.file.storage.size(self.file.name)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """Everything a <picture> element needs, computed without a query."""
+
+    webp: tuple[Rendition, ...]
+    jpeg: tuple[Rendition, ...]
+    sizes: str = "100vw"
+
+    @property
+    def webp_srcset(self):
+        return _srcset(self.webp)
+
+    @property
+    def jpeg_srcset(self):
+        return _srcset(self.jpeg)
+
+    @property
+    def fallback(self):
+        """The <img src>, for the rare browser without srcset: a middling width."""
+        return _widest_within(self.jpeg, 800)
+
+    @property
+    def width(self):
+        # The widest rendition gives the intrinsic size; CSS scales it down (no layout shift).
+        return self.jpeg[-1].width
+
+    @property
+    def height(self):
+        return self.jpeg[-1].height
+
+
+def _srcset(renditions):
+    return ", ".join(f"{r.url} {r.width}w" for r in renditions)
+
+
+def _widest_within(renditions, width):
+    fitting = [r for r in renditions if r.width <= width]
+    return fitting[-1] if fitting else renditions[0]
+
+
+def check_ratio(ratio):
+    if ratio is not None and ratio not in RATIOS:
+        raise ValueError(f"Unknown ratio {ratio!r}: use one of {', '.join(RATIOS)} or None.")
+
+
+def embedded_metadata(photo) -> PhotoMetadata:
+    """The credit and rights written into every rendition, so they survive a download."""
+    holder = photo.copyright_holder.strip()
+    return PhotoMetadata(
+        creator=photo.creator.strip(),
+        credit=photo.credit.strip(),
+        copyright_notice=photo.copyright_notice.strip() or (f"© {holder}" if holder else ""),
+        source=photo.source.strip(),
+        licence_url=photo.licence_url.strip(),
+    )
+
+
+def planned(photo, *, ratio=None, format=None):
+    """The renditions a photo has (or will have once saved), narrowest first; unsaved rows."""
+    check_ratio(ratio)
+    if not (photo.image and photo.content_hash and photo.width and photo.height):
+        return []
+    box = imaging.crop_box(
+        photo.width, photo.height, RATIOS.get(ratio), (photo.focal_x, photo.focal_y)
+    )
+    box_width, box_height = box[2] - box[0], box[3] - box[1]
+    # Never enlarge: a small picture gets one rendition at its own width.
+    widths = sorted({*(w for w in WIDTHS if w < box_width), min(box_width, WIDTHS[-1])})
+    signature = repr((RECIPE, box, embedded_metadata(photo)))
+    key = hashlib.sha256(signature.encode()).hexdigest()[:12]
+    # 128 bits of the file's hash name its folder: unique enough, and shorter URLs.
+    folder = f"renditions/{photo.content_hash[:2]}/{photo.content_hash[2:32]}"
+    renditions = []
+    for fmt in [format] if format else FORMATS:
+        for width in widths:
+            height = max(1, round(width * box_height / box_width))
+            rendition = Rendition(
+                photo=photo,
+                file=f"{folder}/{width}x{height}-{key}{SUFFIXES[fmt]}",
+                format=fmt,
+                width=width,
+                height=height,
+            )
+            rendition.box = box  # what to draw, in displayed pixels of the original
+            renditions.append(rendition)
+    return renditions
+
+
+def every_planned(photo):
+    """Each distinct rendition across all shapes (a 4:3 photo's own shape is its 4:3 crop)."""
+    by_name = {}
+    for ratio in (None, *RATIOS):
+        for rendition in planned(photo, ratio=ratio):
+            by_name.setdefault(rendition.file.name, rendition)
+    return list(by_name.values())
+
+
+def make_renditions(photo):
+    """Draw the renditions the photo lacks and forget stale ones; returns how many were drawn.
+
+    Cheap when nothing changed (one query), so saving a photo can always call it.
+    """
+    wanted = {r.file.name: r for r in every_planned(photo)}
+    have = set(photo.renditions.values_list("file", flat=True))
+    missing = [r for name, r in wanted.items() if name not in have]
+    storage = photo.image.storage
+    drawn = 0
+    if missing:
+        # A file may exist without its row (a save rolled back, or the same file in another
+        # photo): the name fixes the bytes, so it is reused as it is.
+        to_draw = {
+            imaging.Drawing(r.box, (r.width, r.height), r.format): r
+            for r in missing
+            if not storage.exists(r.file.name)
+        }
+        if to_draw:
+            with storage.open(photo.image.name, "rb") as original:
+                for drawing, content in imaging.draw(original, to_draw, embedded_metadata(photo)):
+                    _store(storage, to_draw[drawing].file.name, content)
+                    drawn += 1
+        Rendition.objects.bulk_create(missing, ignore_conflicts=True)
+    stale = have - wanted.keys()
+    if stale:
+        photo.renditions.filter(file__in=stale).delete()
+        transaction.on_commit(lambda: _delete_unused(storage, stale))
+    return drawn
+
+
+def _store(storage, name, content):
+    saved = storage.save(name, ContentFile(content))
+    if saved != name:
+        # Another process wrote the same name meanwhile: same bytes, keep one.
+        storage.delete(saved)
+
+
+def _delete_unused(storage, names):
+    # After commit, and only files no photo's ledger still lists (a duplicate upload shares).
+    still_used = set(Rendition.objects.filter(file__in=names).values_list("file", flat=True))
+    for name in set(names) - still_used:
+        storage.delete(name)
