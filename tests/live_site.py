@@ -103,7 +103,7 @@ class Site:
     def path_of(self, slug):
         return self.act(f"print(Article.objects.get(slug='{slug}').get_absolute_url())").split()[-1]
 
-    def serve(self):
+    def serve(self, workers=1):
         port = free_port()
         self.start(
             [
@@ -114,7 +114,7 @@ class Site:
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
-                "1",
+                str(workers),
                 "--no-control-socket",
             ]
         )
