@@ -4,8 +4,13 @@ PYTHON_FOR_VENV = $(shell scripts/find-python)
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+# The browser tests drive the system's Chromium (Debian's package), never a downloaded one.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+# axe-core and the Nu HTML Checker, from package-lock.json; reinstalled when the lock changes.
+NODE_TOOLS := node_modules/.installed
 
-.PHONY: run test lint bench clean-db
+.PHONY: run test lint bench clean-db browser-tools screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "Newsroom needs Python 3.12 or newer: install it, or set PYTHON=/path/to/python3.12" >&2; exit 1; fi
@@ -20,7 +25,17 @@ run: $(VENV)/.installed
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver $(HOST)
 
-test: $(VENV)/.installed
+$(NODE_TOOLS): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "The browser tests need npm to install axe-core and the Nu HTML Checker: apt-get install -y npm" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Fail early, saying what to install: the browser tests are part of the suite, never skipped.
+browser-tools: $(NODE_TOOLS)
+	@[ -x "$(CHROMIUM)" ] || { echo "The browser tests need Chromium at $(CHROMIUM): apt-get install -y chromium (or set CHROMIUM=/path/to/chromium)" >&2; exit 1; }
+	@command -v java >/dev/null 2>&1 || { echo "The HTML validity tests need Java for the Nu HTML Checker: apt-get install -y default-jre-headless" >&2; exit 1; }
+
+test: $(VENV)/.installed browser-tools
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
