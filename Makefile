@@ -40,6 +40,10 @@ test: $(VENV)/.installed browser-tools
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
+# The README's pictures of the product, from the demo content on a throwaway database.
+screenshots: $(VENV)/.installed
+	$(PY) scripts/screenshots.py docs/screenshots
+
 lint: $(VENV)/.installed
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
