@@ -100,7 +100,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -158,6 +158,8 @@ NEWSROOM_COPYRIGHT_NOTICE = env.str(
     "NEWSROOM_COPYRIGHT_NOTICE", default="© {year} {holder}. All rights reserved."
 )
 NEWSROOM_PAGE_SIZE = env.int("NEWSROOM_PAGE_SIZE", default=20)
+# `make bench` only: serves a constant page at /bench/floor/, the framework's own speed limit.
+NEWSROOM_BENCH_FLOOR = env.bool("NEWSROOM_BENCH_FLOOR", default=False)
 
 LOGGING = {
     "version": 1,
