@@ -40,6 +40,13 @@ test: $(VENV)/.installed browser-tools
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
+# N stories (default 10,000) in a throwaway database, served by gunicorn on loopback, loaded by wrk.
+# More options through BENCH_ARGS (see `.venv/bin/python -m bench --help`). Under
+# `scripts/throwaway-postgres make bench` it seeds that empty PostgreSQL database instead.
+N ?= 10000
+bench: $(VENV)/.installed
+	$(PY) -m bench --stories $(N) $(BENCH_ARGS)
+
 # The README's pictures of the product, from the demo content on a throwaway database.
 screenshots: $(VENV)/.installed
 	$(PY) scripts/screenshots.py docs/screenshots
