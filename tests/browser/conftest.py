@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from articles.models import Article
 
@@ -53,6 +54,17 @@ def _orm_beside_playwright():
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield
+
+
+@pytest.fixture(scope="session")
+def playwright(playwright, django_db_blocker):
+    # While Playwright's loop runs, Django keeps this thread's database connections in another,
+    # context-local store (asgiref's Local): the connections opened from then on are not the
+    # ones pytest-django closes before it drops the test database, and PostgreSQL refuses to
+    # drop a database still in use. Close them while the loop still runs.
+    yield playwright
+    with django_db_blocker.unblock():
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)
