@@ -30,7 +30,9 @@ def find_wrk():
     print("Installing wrk from Debian's packages...", flush=True)
     env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env, stdout=subprocess.DEVNULL
+    )
     return shutil.which("wrk") or sys.exit("apt-get did not install wrk.")
 
 
