@@ -12,10 +12,13 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench.report import Measurement
+from bench.server import fetch
 
 ROTATE = Path(__file__).with_name("rotate.lua")
 MARKER = "BENCH-JSON "
@@ -85,3 +88,22 @@ def run(wrk, base_url, paths_file, *, seconds, connections, page, cache):
         timeout=seconds + 60,
     )
     return parse(completed.stdout, page=page, cache=cache)
+
+
+def prime(base_url, paths, *, passes, connections, seconds=120):
+    """Request every path `passes` times, a few at once, within a time limit.
+
+    A page rotating over hundreds of addresses would otherwise be measured "cached" while most
+    requests miss: each gunicorn worker keeps its own local-memory cache, and a short warm-up
+    reaches only part of the list.
+    """
+    if urlsplit(base_url).hostname != "127.0.0.1":
+        raise ValueError(f"The benchmark only sends traffic to 127.0.0.1, not {base_url}")
+    deadline = time.monotonic() + seconds
+
+    def get(path):
+        if time.monotonic() < deadline:
+            fetch(base_url + path)
+
+    with ThreadPoolExecutor(max_workers=connections) as pool:
+        list(pool.map(get, paths * passes))

@@ -1,6 +1,6 @@
 import pytest
 
-from bench.load import parse, run
+from bench.load import parse, prime, run
 
 WRK_OUTPUT = """Running 4s test @ http://127.0.0.1:8123
   1 threads and 4 connections
@@ -38,3 +38,8 @@ def test_no_response_at_all_is_a_failed_measurement():
 def test_sends_traffic_only_to_loopback(tmp_path, url):
     with pytest.raises(ValueError, match=r"only sends traffic to 127\.0\.0\.1"):
         run("wrk", url, tmp_path / "paths.txt", seconds=1, connections=1, page="p", cache="c")
+
+
+def test_primes_only_loopback():
+    with pytest.raises(ValueError, match=r"only sends traffic to 127\.0\.0\.1"):
+        prime("http://example.com", ["/"], passes=1, connections=1)
