@@ -71,7 +71,7 @@ def format_table(measurements):
                 "—" if m.failed else f"{m.rps:,.0f}",
                 "—" if m.failed else f"{m.p50_ms:.1f}",
                 "—" if m.failed else f"{m.p99_ms:.1f}",
-                "—" if share is None else f"{share:.0f} %",
+                "—" if share is None else f"{share:.1f} %" if share < 10 else f"{share:.0f} %",
                 note,
             ]
         )

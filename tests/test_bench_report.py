@@ -57,3 +57,8 @@ def test_a_page_that_failed_in_every_round_stays_failed():
     rounds = [Measurement("search", COLD, note="HTTP 404: not built yet?")] * 3
     assert median_of(rounds) == rounds[0]
     assert median_of(rounds).failed
+
+
+def test_small_shares_keep_a_decimal():
+    page = Measurement("search", COLD, rps=10, p50_ms=100, p99_ms=200, share=0.34)
+    assert "|      0.3 % |" in format_table([page])
