@@ -4,8 +4,13 @@ PYTHON_FOR_VENV = $(shell scripts/find-python)
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+# The browser tests drive the system's Chromium (Debian's package), never a downloaded one.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+# axe-core and the Nu HTML Checker, from package-lock.json; reinstalled when the lock changes.
+NODE_TOOLS := node_modules/.installed
 
-.PHONY: run test lint bench backup restore
+.PHONY: run test lint bench backup restore browser-tools screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "Newsroom needs Python 3.12 or newer: install it, or set PYTHON=/path/to/python3.12" >&2; exit 1; fi
@@ -21,10 +26,31 @@ run: $(VENV)/.installed
 	$(PY) manage.py make_renditions
 	$(PY) manage.py runserver $(HOST)
 
-test: $(VENV)/.installed
+$(NODE_TOOLS): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "The browser tests need npm to install axe-core and the Nu HTML Checker: apt-get install -y npm" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Fail early, saying what to install: the browser tests are part of the suite, never skipped.
+browser-tools: $(NODE_TOOLS)
+	@[ -x "$(CHROMIUM)" ] || { echo "The browser tests need Chromium at $(CHROMIUM): apt-get install -y chromium (or set CHROMIUM=/path/to/chromium)" >&2; exit 1; }
+	@command -v java >/dev/null 2>&1 || { echo "The HTML validity tests need Java for the Nu HTML Checker: apt-get install -y default-jre-headless" >&2; exit 1; }
+
+test: $(VENV)/.installed browser-tools
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
+
+# N stories (default 10,000) in a throwaway database, served by gunicorn on loopback, loaded by wrk.
+# More options through BENCH_ARGS (see `.venv/bin/python -m bench --help`). Under
+# `scripts/throwaway-postgres make bench` it seeds that empty PostgreSQL database instead.
+N ?= 10000
+bench: $(VENV)/.installed
+	$(PY) -m bench --stories $(N) $(BENCH_ARGS)
+
+# The README's pictures of the product, from the demo content on a throwaway database.
+screenshots: $(VENV)/.installed
+	$(PY) scripts/screenshots.py docs/screenshots
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check --fix .

@@ -5,6 +5,8 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from newsroom import floor
+
 admin.site.site_header = settings.NEWSROOM_SITE_NAME
 admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} admin"
 admin.site.index_title = "Newsroom"
@@ -23,6 +25,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]
+
+if settings.NEWSROOM_BENCH_FLOOR:
+    urlpatterns.append(path("bench/floor/", floor.floor, name="bench-floor"))
 
 # In development Django serves uploads; in production the web server or object storage does.
 urlpatterns += serve_files(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,203 @@
+"""`make bench`: seed a throwaway database, serve it with gunicorn, load it with wrk.
+
+    python -m bench --stories 10000            # a temporary SQLite database
+    scripts/throwaway-postgres make bench      # the same on a throwaway PostgreSQL server
+
+Every page is measured cold (the cache framework off: a dummy cache) and cached (local-memory
+cache), each as a share of the floor: the same gunicorn answering a constant 30 KB page in the
+same run. Prints a markdown table and writes it, with the method, to bench-results/.
+"""
+
+import argparse
+import contextlib
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import load, pages, report, server
+
+# (label in the table, CACHE_URL): the cache configurations each page is measured under. The
+# local-memory cache holds 300 entries unless told otherwise: fewer than the stories an article
+# measurement rotates over, and it would measure evictions, not the cache.
+CACHES = [
+    (report.COLD, "dummycache://"),
+    ("cached: locmem", "locmemcache://bench?max_entries=10000"),
+]
+
+
+def arguments():
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=int, default=10_000, help="stories to seed (N)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds; the table shows medians")
+    parser.add_argument("--seconds", type=int, default=4, help="length of one measurement")
+    parser.add_argument("--warmup", type=int, default=1, help="seconds of load before each")
+    parser.add_argument(
+        "--floor-seconds", type=int, default=2, help="length of each floor measurement"
+    )
+    parser.add_argument(
+        "--prime-passes",
+        type=int,
+        default=3,
+        help="cached set-ups: requests per rotated address before the first round",
+    )
+    parser.add_argument("--connections", type=int, default=4, help="concurrent connections")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--articles", type=int, default=500, help="stories the article rotates")
+    parser.add_argument(
+        "--feed", help="the RSS feed's path; default: the front page's autodiscovery link"
+    )
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=server.ROOT / "bench-results")
+    return parser.parse_args()
+
+
+def measure(wrk, base, page, *, cache, args, workdir, floor=False, prime=False):
+    """One page under load for one round, or why it cannot be measured."""
+    if page.missing:
+        return report.Measurement(page=page.label, cache=cache, note=page.missing)
+    status, _body = server.fetch(base + page.paths[0])
+    if status != 200:
+        hint = ": not built yet?" if status == 404 else ""
+        return report.Measurement(page=page.label, cache=cache, note=f"HTTP {status}{hint}")
+    paths_file = Path(workdir) / "paths.txt"
+    paths_file.write_text("\n".join(page.paths) + "\n")
+    common = {"connections": args.connections, "page": page.label, "cache": cache}
+    if floor:
+        # A constant page needs no warm-up, and thousands of requests in a short run.
+        return load.run(wrk, base, paths_file, seconds=args.floor_seconds, **common)
+    if prime:
+        load.prime(base, page.paths, passes=args.prime_passes, connections=args.connections)
+    if args.warmup:
+        load.run(wrk, base, paths_file, seconds=args.warmup, **common)
+    return load.run(wrk, base, paths_file, seconds=args.seconds, **common)
+
+
+def feed_page(base, path):
+    if path:
+        return pages.Page(f"RSS feed ({path})", [path])
+    _status, front = server.fetch(base + "/")
+    return pages.rss_feed(front.decode(errors="replace"))
+
+
+def describe(args, *, seeded, database, wrk, chosen):
+    commit = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], capture_output=True, text=True, cwd=server.ROOT
+    ).stdout.strip()
+    wrk_version = subprocess.run([wrk, "--version"], capture_output=True, text=True).stdout
+    import django
+    import gunicorn
+
+    lines = [
+        f"- {seeded} Database: {database}.",
+        f"- gunicorn {gunicorn.__version__}, {args.workers} sync workers, DEBUG off; "
+        f"Django {django.get_version()}, Python {platform.python_version()}; "
+        f"{server.cpu_count()} CPUs; commit {commit or 'unknown'}.",
+        f"- Load: {' '.join(wrk_version.split()[:2])}, 1 thread, {args.connections} "
+        f"connections; each figure is the median of {args.rounds} round(s) of "
+        f"{args.seconds} s, each after {args.warmup} s of warm-up. Loopback only.",
+        "- cold: `CACHE_URL=dummycache://` (the cache framework stores nothing); "
+        "cached: `CACHE_URL=locmemcache://bench?max_entries=10000` (each worker keeps its own "
+        "copy; before the first round, every address of a rotating page is requested "
+        f"{args.prime_passes} times).",
+        "- % of floor: requests per second as a share of the floor's, measured for "
+        f"{args.floor_seconds} s right after the page on the same server (median over rounds).",
+        "- Pages: "
+        + "; ".join(f"{page.label}: `{page.paths[0]}`" for page in chosen if page.paths),
+    ]
+    return "\n".join(lines)
+
+
+def seed_site(args, workdir):
+    """Configure this process for the throwaway site, then migrate, seed and choose the pages."""
+    os.environ.update(server.environment(workdir, database_url=os.environ.get("DATABASE_URL")))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    print(f"Seeding {args.stories:,} stories...", flush=True)
+    seeded = server.prepare(stories=args.stories, seed=args.seed)
+    print(seeded, flush=True)
+    database = server.describe_database()
+    chosen = pages.choose(stories=args.stories, articles=args.articles, seed=args.seed)
+    # The workers open their own connections; this process only waits from here on.
+    connections.close_all()
+    return seeded, database, chosen
+
+
+def measure_rounds(wrk, servers, chosen, *, args, workdir):
+    """The median of each page under each cache set-up over the rounds.
+
+    The floor is measured again right after every page, and each page's share of the floor is
+    taken against that neighbour; the set-ups take turns within each round. A machine growing
+    busier or quieter during the run then shifts a page and its floor alike.
+    """
+    floor_page, *other_pages = chosen
+
+    def measure_floor(cache, base):
+        return measure(wrk, base, floor_page, cache=cache, args=args, workdir=workdir, floor=True)
+
+    rounds = {}
+    for number in range(1, args.rounds + 1):
+        print(f"Round {number} of {args.rounds}", flush=True)
+        for cache, base in servers.items():
+            floors = rounds.setdefault((cache, floor_page.label), [])
+            measured_floors = len(floors)
+            for page in other_pages:
+                # Filling the caches once is enough; the cold set-up has none to fill.
+                prime = number == 1 and cache != report.COLD and len(page.paths) > 1
+                result = measure(
+                    wrk, base, page, cache=cache, args=args, workdir=workdir, prime=prime
+                )
+                if not result.failed:
+                    floors.append(measure_floor(cache, base))
+                    result = report.with_share(result, floors[-1])
+                rounds.setdefault((cache, page.label), []).append(result)
+            if len(floors) == measured_floors:
+                # No page answered: the floor still shows whether the server itself does.
+                floors.append(measure_floor(cache, base))
+    return [report.median_of(measurements) for measurements in rounds.values()]
+
+
+def main():
+    args = arguments()
+    wrk = load.find_wrk()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as workdir:
+        seeded, database, chosen = seed_site(args, workdir)
+        with contextlib.ExitStack() as stack:
+            servers = {
+                cache: stack.enter_context(
+                    server.gunicorn(
+                        os.environ | {"CACHE_URL": cache_url},
+                        workers=args.workers,
+                        log=Path(workdir) / f"gunicorn-{number}.log",
+                    )
+                )
+                for number, (cache, cache_url) in enumerate(CACHES)
+            }
+            chosen.append(feed_page(next(iter(servers.values())), args.feed))
+            results = measure_rounds(wrk, servers, chosen, args=args, workdir=workdir)
+
+    table = report.format_table(results)
+    details = describe(args, seeded=seeded, database=database, wrk=wrk, chosen=chosen)
+    now = datetime.now(UTC)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"bench-{now:%Y%m%d-%H%M%S}-{args.stories}.md"
+    path.write_text(
+        f"# Newsroom benchmark, {now:%Y-%m-%d %H:%M} UTC\n\n{details}\n\n{table}"
+        f"\nWhole run: {time.monotonic() - started:.0f} s.\n"
+    )
+    print()
+    print(table)
+    print(f"Written to {path} ({time.monotonic() - started:.0f} s).")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

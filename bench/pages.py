@@ -1,0 +1,83 @@
+"""What the benchmark requests: each page's label and the addresses it rotates over."""
+
+import math
+import random
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+from bench.report import FLOOR
+
+
+@dataclass
+class Page:
+    label: str
+    paths: list[str] = field(default_factory=list)
+    # Why the page cannot be measured, when that is known before any request.
+    missing: str = ""
+
+
+def choose(*, stories, articles, seed):
+    """The pages, from the seeded database (Django must be set up)."""
+    from django.conf import settings
+    from django.db.models import Count, Q
+
+    from articles.management.commands.bench_seed import SEARCH_WORDS
+    from articles.models import Article, Section
+
+    published = Article.objects.published()
+    ids = list(published.order_by("-publish_at", "-pk").values_list("pk", flat=True))
+    # Stories spread evenly over the whole archive, requested in a shuffled order.
+    sample = ids[:: max(1, len(ids) // articles)][:articles]
+    random.Random(seed).shuffle(sample)
+    by_pk = published.only("slug", "publish_at", "created_at").in_bulk(sample)
+    article_paths = [by_pk[pk].get_absolute_url() for pk in sample]
+
+    biggest = (
+        Section.objects.annotate(
+            stories=Count("articles", filter=Q(articles__in=published.values("pk")))
+        )
+        .order_by("-stories")
+        .first()
+    )
+    last_page = max(1, math.ceil(biggest.stories / settings.NEWSROOM_PAGE_SIZE))
+    # Deep enough to show what paging costs as the archive grows: page 50 at 10,000 stories.
+    deep = max(1, min(stories // 200, last_page))
+    section = biggest.get_absolute_url()
+
+    return [
+        Page(FLOOR, ["/bench/floor/"]),
+        Page("front page", ["/"]),
+        Page(f"article (rotating over {len(article_paths):,} stories)", article_paths),
+        Page(f"section page 1 ({section})", [section]),
+        Page(f"section page {deep} of {last_page}", [f"{section}?page={deep}"]),
+        Page(
+            f"search (rotating over {len(SEARCH_WORDS)} words)",
+            [f"/search/?q={word}" for word in SEARCH_WORDS],
+        ),
+    ]
+
+
+class _FeedLinks(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        rel = (attrs.get("rel") or "").lower().split()
+        if tag == "link" and "alternate" in rel and attrs.get("type") == "application/rss+xml":
+            self.found.append(attrs.get("href") or "")
+
+
+def rss_feed(front_page_html):
+    """The site's RSS feed, as feed readers find it: the front page's autodiscovery link."""
+    parser = _FeedLinks()
+    parser.feed(front_page_html)
+    links = [href for href in parser.found if href]
+    if not links:
+        return Page("RSS feed", missing="no <link rel=alternate type=application/rss+xml> on /")
+    # Absolute links name the site's public host; the benchmark asks the local server.
+    parts = urlsplit(urljoin("http://127.0.0.1/", links[0]))
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return Page(f"RSS feed ({path})", [path])

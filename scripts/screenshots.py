@@ -1,0 +1,129 @@
+"""Regenerate the README's screenshots from the demo content: `make screenshots`.
+
+Serves the site from a throwaway SQLite database and media folder (never the development
+database) with Django's development server on loopback, and photographs it with the system's
+Chromium: the front page, a story page, and the admin's story editor.
+"""
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+STORY = "Port traffic rebounds as shipping costs fall"
+EDITOR = ("editor", "newsroom-editor")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def manage(*args, env):
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def wait_for(url, *, seconds=30):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def photograph(base, out):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="en-GB")
+
+        page.goto(f"{base}/")
+        page.screenshot(path=out / "front-page.png", full_page=True)
+
+        page.goto(f"{base}/")
+        page.get_by_role("link", name=STORY, exact=True).first.click()
+        page.get_by_role("heading", name=STORY, level=1).wait_for()
+        page.screenshot(path=out / "story.png", full_page=True)
+
+        page.goto(f"{base}/admin/login/?next=/admin/articles/article/")
+        page.get_by_label("Username:").fill(EDITOR[0])
+        page.get_by_label("Password:").fill(EDITOR[1])
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("link", name=STORY, exact=True).click()
+        body = page.locator(".prose-editor .ProseMirror[contenteditable='true']")
+        body.wait_for()
+        # The top of the form, down to the end of the rich-text body.
+        bottom = body.bounding_box()["y"] + body.bounding_box()["height"] + 16
+        page.screenshot(
+            path=out / "story-editor.png",
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": 1280, "height": bottom},
+        )
+        browser.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, nargs="?", default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        sys.exit(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    with tempfile.TemporaryDirectory(prefix="newsroom-screenshots-") as tmp:
+        env = os.environ | {
+            "DEBUG": "true",
+            "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3",
+            "MEDIA_ROOT": f"{tmp}/media",
+            "LOG_LEVEL": "WARNING",
+        }
+        manage("migrate", "--no-input", "--verbosity", "0", env=env)
+        manage("load_demo", env=env)
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_for(f"{base}/")
+            photograph(base, args.out)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    for path in sorted(args.out.glob("*.png")):
+        print(f"{path}  {path.stat().st_size // 1024} KB")
+
+
+if __name__ == "__main__":
+    main()

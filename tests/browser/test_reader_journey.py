@@ -1,0 +1,53 @@
+"""A reader's way through the public site, in a real browser."""
+
+import re
+
+from playwright.sync_api import expect
+
+
+def test_reader_goes_from_the_front_page_to_a_story_and_its_photo_credit(page, demo, screenshot):
+    story, photo = demo.story, demo.photo
+
+    page.goto("/")
+    expect(page.get_by_role("link", name=story.headline, exact=True).first).to_be_visible()
+    screenshot(page, "front-page")
+
+    sections = page.get_by_role("navigation", name="Sections")
+    sections.get_by_role("link", name=story.section.name, exact=True).click()
+    expect(page).to_have_url(re.compile(re.escape(story.section.get_absolute_url()) + "$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(story.section.name)
+    screenshot(page, "section")
+
+    page.get_by_role("link", name=story.headline, exact=True).first.click()
+    expect(page).to_have_url(re.compile(re.escape(story.get_absolute_url()) + "$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(story.headline)
+
+    picture = page.get_by_role("img", name=photo.alt_text, exact=True)
+    expect(picture).to_be_visible()
+    # Visible is not enough: a broken image is visible too. The file must really have loaded.
+    assert picture.evaluate("img => img.complete && img.naturalWidth") > 0
+    figure = page.locator("figure", has=picture)
+    expect(figure).to_contain_text(f"Photo: {photo.credit}")
+    expect(figure).to_contain_text(photo.copyright_notice)
+    expect(page.get_by_role("main")).to_contain_text(story.copyright_line)
+    screenshot(page, "story")
+
+
+def test_reader_searches_a_word_from_the_story_and_finds_it(page, demo, screenshot):
+    # Depends on the reader's search, /search/?q= (issue 5): fails until that page exists.
+    story = demo.story
+    page.goto(story.get_absolute_url())
+    assert demo.search_word in page.get_by_role("main").inner_text().lower()
+
+    response = page.goto("/search/")
+    assert response.ok, f"/search/ answered {response.status}: the search page is not built yet"
+    search_box = page.locator("input[name='q']").first
+    search_box.fill(demo.search_word)
+    search_box.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/search/\?(.+&)?q={demo.search_word}(&|$)"))
+    result = page.get_by_role("link", name=story.headline, exact=True).first
+    expect(result).to_be_visible()
+    screenshot(page, "search-results")
+
+    result.click()
+    expect(page).to_have_url(re.compile(re.escape(story.get_absolute_url()) + "$"))
