@@ -100,7 +100,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+# Local memory holds 300 pages by default: too few for a news site of any size.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom?max_entries=10000")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

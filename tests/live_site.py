@@ -35,6 +35,13 @@ for headline, status, when in [
 """
 
 
+PRELUDE = (
+    "from django.contrib.auth.models import User\n"
+    "from articles.models import Article\n"
+    "erin = User.objects.get(username='erin')\n"
+)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -93,12 +100,18 @@ class Site:
 
     def act(self, code):
         """Run Python against the site, with `erin` (a managing editor) and `Article` at hand."""
-        prelude = (
-            "from django.contrib.auth.models import User\n"
-            "from articles.models import Article\n"
-            "erin = User.objects.get(username='erin')\n"
+        return self.manage("shell", "-c", PRELUDE + code).strip()
+
+    def act_in_background(self, code):
+        """The same, as a process still running: `communicate()` gives (stdout, stderr)."""
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "-c", PRELUDE + code],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-        return self.manage("shell", "-c", prelude + code).strip()
 
     def path_of(self, slug):
         return self.act(f"print(Article.objects.get(slug='{slug}').get_absolute_url())").split()[-1]
