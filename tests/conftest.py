@@ -304,7 +304,7 @@ def warm_site(db):
     """Fill what a running site keeps between requests, so query pins count a page's own.
 
     After any change to content, the first page of all also looks up when content next changes
-    and loads the section menu (three queries, once per change, pinned in test_caching.py);
+    and loads the section menu (four queries, once per change, pinned in test_caching.py);
     the content type of stories is looked up once per process.
     """
 

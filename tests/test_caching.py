@@ -214,8 +214,9 @@ def test_after_a_change_the_first_page_also_looks_up_when_content_next_changes(
     client, make_article, django_assert_num_queries
 ):
     story = make_article()
-    # the next scheduled change (stories, photos), the section menu, then the page's own four
-    with django_assert_num_queries(3 + 4):
+    # the next scheduled change (publish times, embargoes, photo licences), the section menu,
+    # then the page's own four
+    with django_assert_num_queries(4 + 4):
         client.get("/")
     with django_assert_num_queries(6):  # a page not cached yet: only its own queries
         client.get(story.get_absolute_url())

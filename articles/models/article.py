@@ -1,8 +1,10 @@
+import operator
+from functools import reduce
+
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connections, models
-from django.db.models.functions import RowNumber
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -73,11 +75,16 @@ class ArticleQuerySet(models.QuerySet):
 
     def next_visibility_change(self, now):
         """The next moment published() answers differently without anything being saved."""
-        moments = self.filter(status=Status.PUBLISHED).aggregate(
-            publish=models.Min("publish_at", filter=models.Q(publish_at__gt=now)),
-            embargo=models.Min("embargo_until", filter=models.Q(embargo_until__gt=now)),
-        )
-        return min(filter(None, moments.values()), default=None)
+        # Two index walks that stop at the first row, rather than one scan of the archive.
+        published = self.filter(status=Status.PUBLISHED)
+        moments = [
+            published.filter(**{f"{field}__gt": now})
+            .order_by(field)
+            .values_list(field, flat=True)
+            .first()
+            for field in ("publish_at", "embargo_until")
+        ]
+        return min(filter(None, moments), default=None)
 
     def withdrawn(self, now=None):
         """Stories taken down after readers had seen them: their address answers 410 Gone."""
@@ -103,26 +110,19 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(related).exclude(pk=article.pk).order_by("-publish_at", "-pk")
 
     def newest_per_section(self, section_ids, count):
-        """The newest `count` stories of each section, in one query."""
-        newest_first = ["-publish_at", "-pk"]
-        if connections[self.db].features.supports_slicing_ordering_in_compound:
-            # PostgreSQL: one short index walk per section, however large the archive.
-            parts = [
-                self.filter(section_id=pk).order_by(*newest_first)[:count] for pk in section_ids
-            ]
-            return parts[0].union(*parts[1:], all=True) if parts else self.none()
-        # SQLite cannot limit the parts of a UNION: number the stories within each section.
-        return (
-            self.filter(section_id__in=section_ids)
-            .annotate(
-                section_rank=models.Window(
-                    RowNumber(),
-                    partition_by=models.F("section_id"),
-                    order_by=[models.F("publish_at").desc(), models.F("pk").desc()],
-                )
-            )
-            .filter(section_rank__lte=count)
-        )
+        """The newest `count` stories of each section, in one query.
+
+        One short walk of the (section, status, publish time) index per section, however large
+        the archive: a sliced subquery per section, which SQLite and PostgreSQL both allow
+        inside IN (neither lets a UNION's parts be limited and ordered portably).
+        """
+        if not section_ids:
+            return self.none()
+        newest = [
+            self.filter(section_id=pk).order_by("-publish_at", "-pk").values("pk")[:count]
+            for pk in section_ids
+        ]
+        return self.filter(reduce(operator.or_, (models.Q(pk__in=ids) for ids in newest)))
 
     def with_last_modified(self):
         """Annotate when each story last changed for readers, corrections included."""
@@ -225,6 +225,8 @@ class Article(EditorialWorkflow, EditLocking):
             models.Index(
                 fields=["section", "status", "-publish_at"], name="article_section_public_idx"
             ),
+            # Finding the next embargo to lift without reading the archive.
+            models.Index(fields=["status", "embargo_until"], name="article_embargo_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
