@@ -1,5 +1,6 @@
 """Pillow work on photo files: checking an upload, and drawing renditions. Pure: no database."""
 
+import contextlib
 import hashlib
 import math
 import warnings
@@ -206,15 +207,14 @@ def _display_ready(image, icc_profile):
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         return image.convert("RGBA")
     if icc_profile and features.check("littlecms2"):
-        try:
+        # A broken profile: the plain conversion below is still a fair picture.
+        with contextlib.suppress(ImageCms.PyCMSError, OSError, ValueError, TypeError):
             return ImageCms.profileToProfile(
                 image,
                 ImageCms.ImageCmsProfile(BytesIO(icc_profile)),
                 ImageCms.createProfile("sRGB"),
                 outputMode="RGB",
             )
-        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
-            pass  # a broken profile: plain conversion below is still a fair picture
     return image.convert("RGB")
 
 
