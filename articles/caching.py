@@ -121,6 +121,9 @@ def public_page(view=None, *, store=True):
             if callable(getattr(response, "render", None)):
                 response.render()
             if response.status_code == 200 and not response.streaming:
+                # The syndication framework writes a feed in thousands of small pieces, and a
+                # WSGI server sends each as its own write: join them once, before caching.
+                response.content = response.content
                 set_response_etag(response)
                 # A page that sets a cookie is someone's own: never hand it to others.
                 if key and not response.cookies:

@@ -245,3 +245,11 @@ def test_work_on_drafts_leaves_readers_cached_pages_alone(make_article, writer, 
     assert caching.current_version() == version
     draft.publish(by=editor)
     assert caching.current_version() != version
+
+
+def test_pages_go_to_the_server_in_one_piece(client, make_article):
+    make_article()
+    for url in ["/feed/", "/feed/atom/", "/"]:
+        for _ in range(2):  # built, then from the cache
+            response = client.get(url)
+            assert len(list(response)) == 1, url
