@@ -114,7 +114,7 @@ def public_page(view=None, *, store=True):
             patch_cache_control(response, private=True, no_store=True)
             return response
         version = current_version()
-        key = _page_key(request, version) if store else None
+        key = _page_key(request, version) if store and settings.NEWSROOM_STORE_PAGES else None
         response = cache.get(key) if key else None
         if response is None:
             response = view(request, *args, **kwargs)

@@ -212,6 +212,9 @@ NEWSROOM_CACHE_MAX_AGE = env.int("NEWSROOM_CACHE_MAX_AGE", default=60)
 # The longest our own cache keeps a page. Publishing, editing and the scheduled times of
 # stories end it at once; this bounds only changes made behind the models' back.
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
+# Off, every request builds its page (the menu and content version stay cached): how `make
+# bench` measures uncached pages.
+NEWSROOM_STORE_PAGES = env.bool("NEWSROOM_STORE_PAGES", default=True)
 # Photo uploads over either limit are refused with a message. Pillow itself refuses anything
 # over about 179 megapixels, whatever this says.
 NEWSROOM_MAX_UPLOAD_BYTES = env.int("NEWSROOM_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)

@@ -42,6 +42,18 @@ def test_a_cached_page_costs_no_query(client, make_article, django_assert_num_qu
         assert html(client, "/?utm_source=newsletter") == first
 
 
+def test_with_pages_not_stored_every_request_builds_its_page(
+    client, make_article, django_assert_num_queries, settings, warm_site
+):
+    settings.NEWSROOM_STORE_PAGES = False
+    make_article(headline="Harbour reopens")
+    warm_site()
+    first = html(client, "/")
+    # The menu and the content version still come from the cache: only the page's own queries.
+    with django_assert_num_queries(4):
+        assert html(client, "/") == first
+
+
 def test_conditional_requests_get_304(client, make_article, django_assert_num_queries):
     story = make_article()
     url = story.get_absolute_url()
