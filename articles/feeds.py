@@ -15,6 +15,7 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.models import Article, Section
+from articles.models.article import CARD_FIELDS, bylines_prefetch
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 DCTERMS_NS = "http://purl.org/dc/terms/"
@@ -99,10 +100,11 @@ class LatestStoriesFeed(Feed):
     def items(self, obj=None):
         return (
             self.stories(obj)
-            .with_card_data()
+            .cards()
+            # Each item carries the story's copyright.
+            .only(*CARD_FIELDS, "copyright_notice", "copyright_holder", "copyright_year")
             .with_last_modified()
-            .prefetch_related("tags")
-            .defer("body")[:FEED_SIZE]
+            .prefetch_related(bylines_prefetch(), "tags")[:FEED_SIZE]
         )
 
     def item_title(self, article):

@@ -29,8 +29,7 @@ class ArticleListView(ListView):
     title = "Latest stories"
 
     def get_queryset(self):
-        # Cards never show the body: leave the largest column in the database.
-        return Article.objects.published().with_card_data().defer("body")
+        return Article.objects.published().cards().prefetch_related(bylines_prefetch())
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("title", self.title)
@@ -45,7 +44,7 @@ class HomeView(TemplateView):
     per_section = 4
 
     def get_context_data(self, **kwargs):
-        cards = Article.objects.published().select_related("section", "lead_photo").defer("body")
+        cards = Article.objects.published().cards()
         lead = cards.filter(is_top_story=True).first()
         latest = list(
             (cards.exclude(pk=lead.pk) if lead else cards)[: self.latest_count + (not lead)]
@@ -142,12 +141,7 @@ class SearchView(ArticleListView):
 
 class ArticleDetailView(DetailView):
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .with_card_data()
-            .with_last_modified()
-            .prefetch_related("tags", "corrections")
-        )
+        return Article.objects.published().with_card_data().prefetch_related("tags", "corrections")
 
     def get(self, request, *args, **kwargs):
         try:
@@ -168,12 +162,7 @@ class ArticleDetailView(DetailView):
         absolute = self.request.build_absolute_uri
         photo = article.public_lead_photo
         share_image = photo.syndication_rendition if photo else None
-        related = (
-            Article.objects.published()
-            .related_to(article)
-            .select_related("section", "lead_photo")
-            .defer("body")[:4]
-        )
+        related = Article.objects.published().related_to(article).cards()[:4]
         return super().get_context_data(
             canonical_url=absolute(article.get_absolute_url()),
             share_image=share_image,
@@ -220,11 +209,7 @@ class ArticlePreviewView(ArticleDetailView):
     """An unpublished story exactly as readers will see it, for its editors and writers only."""
 
     def get_queryset(self):
-        return (
-            Article.objects.with_card_data()
-            .with_last_modified()
-            .prefetch_related("tags", "corrections")
-        )
+        return Article.objects.with_card_data().prefetch_related("tags", "corrections")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

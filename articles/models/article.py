@@ -22,6 +22,18 @@ from articles.search import SearchDocument
 
 EMBARGOABLE = {Status.APPROVED, Status.PUBLISHED}
 READER_FACING = {Status.PUBLISHED, Status.WITHDRAWN}
+# What a story card shows (and its address is made of); the body stays in the database.
+CARD_FIELDS = (
+    "headline",
+    "slug",
+    "dek",
+    "publish_at",
+    "first_published_at",
+    "revised_at",
+    "created_at",
+    "section",
+    "lead_photo",
+)
 STATE_LABELS = dict(Status.choices) | {"scheduled": "Scheduled", "embargoed": "Embargoed"}
 
 
@@ -90,24 +102,51 @@ class ArticleQuerySet(models.QuerySet):
         """Stories taken down after readers had seen them: their address answers 410 Gone."""
         return self.filter(status=Status.WITHDRAWN, first_published_at__lte=now or timezone.now())
 
+    def cards(self):
+        """Stories as cards: only the columns a card shows, with its section and photo.
+
+        Bylines are left to with_card_data() or bylines_prefetch(): brief cards go without.
+        """
+        return self.select_related("section", "lead_photo").only(*CARD_FIELDS)
+
     def with_card_data(self):
         """Everything a story card shows, in a constant number of queries."""
         return self.select_related("section", "lead_photo").prefetch_related(bylines_prefetch())
 
-    def related_to(self, article):
-        """Stories in the same section as `article` or sharing a tag with it, newest first.
+    def related_to(self, article, count=4):
+        """The newest stories in `article`'s section or sharing a tag with it.
 
-        Uses the article's prefetched tags when it has them.
+        Candidates come from short index walks - the section's newest stories and each tag's
+        most recently created - so the cost stays the same however large the archive; a scan
+        of every story in the section or tag would grow with it. Uses the article's prefetched
+        tags when it has them.
         """
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        related = models.Q()
+        candidates = []
         if article.section_id:
-            related |= models.Q(section_id=article.section_id)
-        if tag_ids:
-            related |= models.Q(pk__in=Article.objects.filter(tags__in=tag_ids).values("pk"))
-        if not related:
+            candidates.append(
+                self.filter(section_id=article.section_id)
+                .order_by("-publish_at", "-pk")
+                .values("pk")[: count + 1]
+            )
+        # Imported here: these models need the app registry ready.
+        from django.contrib.contenttypes.models import ContentType
+        from taggit.models import TaggedItem
+
+        stories = ContentType.objects.get_for_model(Article)
+        for tag in article.tags.all():
+            # Drafts tagged alike may take places here: a few spare ones make up for them.
+            candidates.append(
+                TaggedItem.objects.filter(tag=tag, content_type=stories)
+                .order_by("-object_id")
+                .values("object_id")[: count * 2]
+            )
+        if not candidates:
             return self.none()
-        return self.filter(related).exclude(pk=article.pk).order_by("-publish_at", "-pk")
+        return (
+            self.filter(reduce(operator.or_, (models.Q(pk__in=ids) for ids in candidates)))
+            .exclude(pk=article.pk)
+            .order_by("-publish_at", "-pk")
+        )
 
     def newest_per_section(self, section_ids, count):
         """The newest `count` stories of each section, in one query.
@@ -227,6 +266,10 @@ class Article(EditorialWorkflow, EditLocking):
             ),
             # Finding the next embargo to lift without reading the archive.
             models.Index(fields=["status", "embargo_until"], name="article_embargo_idx"),
+            # The front page's lead: the newest top story, however few there are.
+            models.Index(
+                fields=["is_top_story", "status", "-publish_at"], name="article_top_story_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -323,13 +366,13 @@ class Article(EditorialWorkflow, EditLocking):
     def modified_at(self):
         """When the story last changed for readers: published, revised or corrected.
 
-        Counts corrections only on stories loaded `with_last_modified()`.
+        Counts corrections only on stories loaded `with_last_modified()` or with their
+        corrections prefetched.
         """
-        moments = [
-            self.first_publication,
-            self.revised_at,
-            getattr(self, "last_corrected_at", None),
-        ]
+        corrected = getattr(self, "last_corrected_at", None)
+        if corrected is None and "corrections" in getattr(self, "_prefetched_objects_cache", {}):
+            corrected = max((c.created_at for c in self.corrections.all()), default=None)
+        moments = [self.first_publication, self.revised_at, corrected]
         return max(filter(None, moments), default=None)
 
     @property
