@@ -32,7 +32,7 @@ from django.utils.http import http_date
 VERSION_KEY = "newsroom:content-version"
 NEVER = float("inf")
 # The only query parameters reader pages read; others (utm_source=...) share one entry.
-PAGE_PARAMETERS = ("page", "p", "q", "sort")
+PAGE_PARAMETERS = ("page", "p", "q", "sort", "before", "after")
 
 
 @dataclass(frozen=True)

@@ -18,22 +18,38 @@ from articles import jsonld
 from articles.context_processors import nav_sections
 from articles.models import Article, Author, Section
 from articles.models.article import bylines_prefetch
+from articles.paging import Cursor, page_of
 from articles.search import NEWEST, ORDERS, RELEVANCE, clean_query, search
 
 
 class ArticleListView(ListView):
-    """Newest published stories first, as cards; subclasses narrow the list."""
+    """Newest published stories first, as cards, a page at a time; subclasses narrow the list.
 
-    paginate_by = settings.NEWSROOM_PAGE_SIZE
+    Pages follow one another by cursor (`?before=` and `?after=`, see articles.paging): any
+    depth of the archive costs the same, and nothing is skipped or repeated while stories
+    are published between page loads.
+    """
+
     template_name = "articles/article_list.html"
+    context_object_name = "article_list"
     title = "Latest stories"
 
     def get_queryset(self):
         return Article.objects.published().cards().prefetch_related(bylines_prefetch())
 
     def get_context_data(self, **kwargs):
+        try:
+            before, after = (
+                Cursor.parse(self.request.GET[name]) if name in self.request.GET else None
+                for name in ("before", "after")
+            )
+        except ValueError as error:
+            raise Http404(str(error)) from error
+        page = page_of(
+            self.object_list, before=before, after=after, size=settings.NEWSROOM_PAGE_SIZE
+        )
         kwargs.setdefault("title", self.title)
-        return super().get_context_data(**kwargs)
+        return super().get_context_data(object_list=page.stories, page=page, **kwargs)
 
 
 class HomeView(TemplateView):
@@ -117,15 +133,20 @@ class AuthorView(ArticleListView):
         )
 
 
-class SearchView(ArticleListView):
+class SearchView(ListView):
+    """Search results, numbered pages: ranked results have no position to page from."""
+
     template_name = "articles/search.html"
+    context_object_name = "article_list"
+    paginate_by = settings.NEWSROOM_PAGE_SIZE
 
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q"))
         self.order = self.request.GET.get("sort")
         if self.order not in ORDERS:
             self.order = RELEVANCE
-        return search(super().get_queryset(), self.query, order=self.order)
+        stories = Article.objects.published().cards().prefetch_related(bylines_prefetch())
+        return search(stories, self.query, order=self.order)
 
     def get_context_data(self, **kwargs):
         params = {"q": self.query} | ({"sort": NEWEST} if self.order == NEWEST else {})

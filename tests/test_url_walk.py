@@ -136,7 +136,7 @@ def test_junk_in_every_query_parameter_is_never_a_server_error(client, secret):
     for url in public_addresses(secret):
         base = url.split("?")[0]
         for junk in JUNK:
-            for name in ["page", "q", "sort", "p", "utm_source"]:
+            for name in ["page", "q", "sort", "p", "before", "after", "utm_source"]:
                 response = client.get(base, {name: junk})
                 assert response.status_code < 500, (base, name, junk)
             raw = client.get(f"{base}?page=%ff&q=%c3%28&sort=%00")

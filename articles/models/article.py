@@ -148,6 +148,20 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-publish_at", "-pk")
         )
 
+    def older_than(self, cursor):
+        """Stories listed after `cursor` in newest-first order (see articles.paging)."""
+        # The range on publish_at alone is what an index walk can start from; the exclusion
+        # settles stories published in the same microsecond by id.
+        return self.filter(publish_at__lte=cursor.publish_at).exclude(
+            publish_at=cursor.publish_at, pk__gte=cursor.pk
+        )
+
+    def newer_than(self, cursor):
+        """Stories listed before `cursor` in newest-first order."""
+        return self.filter(publish_at__gte=cursor.publish_at).exclude(
+            publish_at=cursor.publish_at, pk__lte=cursor.pk
+        )
+
     def newest_per_section(self, section_ids, count):
         """The newest `count` stories of each section, in one query.
 
