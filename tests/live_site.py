@@ -52,8 +52,9 @@ def wait_for(url, seconds=30):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            return urllib.request.urlopen(url, timeout=2).read().decode()
-        except (urllib.error.URLError, ConnectionError):
+            return urllib.request.urlopen(url, timeout=10).read().decode()
+        # A worker's first page can be slow on a busy machine: wait for it, like a browser.
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     raise AssertionError(f"{url} did not answer")
 

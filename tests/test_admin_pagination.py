@@ -1,5 +1,8 @@
+from datetime import datetime
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from articles.admin.pagination import EstimatedCountPaginator
 from articles.models import Article
@@ -36,3 +39,28 @@ def test_the_story_list_never_counts_twice(editor_client, stories):
     response = editor_client.get("/admin/articles/article/?q=Headline")
     assert response.status_code == 200
     assert response.context["cl"].full_result_count is None
+
+
+def test_stories_filter_by_year_from_two_index_lookups(editor_client, make_article):
+    for year in (2019, 2021):
+        make_article(
+            headline=f"Story of {year}", publish_at=timezone.make_aware(datetime(year, 6, 1))
+        )
+    html = editor_client.get("/admin/articles/article/").content.decode()
+    # Every year between the first and the last, newest first, even one with no story.
+    assert html.index("?year=2021") < html.index("?year=2020") < html.index("?year=2019")
+    response = editor_client.get("/admin/articles/article/", {"year": "2019"})
+    assert [a.headline for a in response.context["cl"].result_list] == ["Story of 2019"]
+    for junk in ["abc", "0", "99999"]:
+        assert editor_client.get("/admin/articles/article/", {"year": junk}).status_code == 200
+
+
+def test_admin_search_uses_the_full_text_index_on_postgresql(editor_client, make_article):
+    make_article(headline="Harbour cranes", body="<p>The dockers went on strike.</p>")
+    make_article(headline="Budget talks")
+    response = editor_client.get("/admin/articles/article/", {"q": "docker"})
+    assert [a.headline for a in response.context["cl"].result_list] == ["Harbour cranes"]
+    if connection.vendor == "postgresql":
+        # The query asks the vector, never the bodies themselves.
+        where = str(response.context["cl"].queryset.query).split(" WHERE ")[1]
+        assert "search_vector" in where and "body" not in where

@@ -280,6 +280,8 @@ class Article(EditorialWorkflow, EditLocking):
             ),
             # Finding the next embargo to lift without reading the archive.
             models.Index(fields=["status", "embargo_until"], name="article_embargo_idx"),
+            # The admin's story list, every state at once, newest first.
+            models.Index(fields=["-publish_at", "-id"], name="article_newest_idx"),
             # The front page's lead: the newest top story, however few there are.
             models.Index(
                 fields=["is_top_story", "status", "-publish_at"], name="article_top_story_idx"
