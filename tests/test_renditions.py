@@ -88,6 +88,21 @@ def test_moving_the_focal_point_redraws_only_the_crops_it_changes(big_photo, enc
     assert {size for _, size in encodes} == {(400, 225), (800, 450), (1200, 675), (1600, 900)}
 
 
+def test_pages_follow_a_photo_whose_files_changed(big_photo):
+    photo = big_photo(credit="Reuters", creator="")
+    before = photo.picture("16:9")
+    # The same photo in the same state plans its picture once per worker...
+    assert Photo.objects.get(pk=photo.pk).picture("16:9") is before
+    # ...and a new credit or crop names new files, which the next page links at once.
+    photo.credit = "AP Photo/Jane Doe"
+    photo.save()
+    after = Photo.objects.get(pk=photo.pk).picture("16:9")
+    assert after.jpeg_srcset != before.jpeg_srcset
+    photo.focal_y = 0.1
+    photo.save()
+    assert Photo.objects.get(pk=photo.pk).picture("16:9").jpeg_srcset != after.jpeg_srcset
+
+
 def test_changing_the_credit_redraws_files_that_carry_the_new_one(big_photo, encodes):
     photo = big_photo(credit="Reuters", creator="")
     encodes.clear()

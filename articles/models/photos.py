@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 
 from articles import imaging
 from articles.caching import content_changed
-from articles.models.renditions import Picture, make_renditions, planned
+from articles.models.renditions import Picture, embedded_metadata, make_renditions, planned
 
 # How far ahead the admin warns that a licence is about to lapse.
 RIGHTS_WARNING_PERIOD = timedelta(days=7)
@@ -271,10 +271,40 @@ class Photo(models.Model):
         return self.rendition(1200, ratio="16:9")
 
     def picture(self, ratio=None, sizes="100vw"):
-        """The WebP and JPEG renditions for a <picture> element, or None without a file."""
+        """The WebP and JPEG renditions for a <picture> element, or None without a file.
+
+        Planning eight renditions and their URLs costs more than the rest of a card, and the
+        same photos fill the front page and every section page: remembered per process, under
+        everything that decides the files' names.
+        """
+        key = (
+            self.image.name,
+            self.content_hash,
+            self.width,
+            self.height,
+            self.focal_x,
+            self.focal_y,
+            embedded_metadata(self),
+            ratio,
+            sizes,
+            settings.MEDIA_URL,
+        )
+        try:
+            return _PICTURES[key]
+        except KeyError:
+            pass
         webp = planned(self, ratio=ratio, format="webp")
         jpeg = planned(self, ratio=ratio, format="jpeg")
-        return Picture(tuple(webp), tuple(jpeg), sizes) if jpeg else None
+        picture = Picture(tuple(webp), tuple(jpeg), sizes) if jpeg else None
+        if len(_PICTURES) >= PICTURES_REMEMBERED:
+            _PICTURES.clear()
+        _PICTURES[key] = picture
+        return picture
+
+
+# Pictures planned, by photo state; a worker forgets them all when it has this many.
+PICTURES_REMEMBERED = 5000
+_PICTURES = {}
 
 
 def _inspect(file):

@@ -67,11 +67,11 @@ class Picture:
     jpeg: tuple[Rendition, ...]
     sizes: str = "100vw"
 
-    @property
+    @cached_property
     def webp_srcset(self):
         return _srcset(self.webp)
 
-    @property
+    @cached_property
     def jpeg_srcset(self):
         return _srcset(self.jpeg)
 
