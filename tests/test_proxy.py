@@ -2,15 +2,13 @@
 micro-cache, signed-in people and private pages never do, and a withdrawn story is gone from
 the proxy within the micro-cache's lifetime."""
 
-import os
 import re
-import shutil
-import subprocess
 import time
 
 import pytest
 
-from tests.live_site import ROOT, Site, fetch, free_port, wait_for
+from bench import services
+from tests.live_site import ROOT, Site, fetch, wait_for
 
 MICROCACHE_SECONDS = int(
     re.search(
@@ -19,48 +17,15 @@ MICROCACHE_SECONDS = int(
 )
 
 
-def nginx_config(folder, *, listen, upstream):
-    """The committed configuration, pointed at this test's folders and ports."""
-    config = (ROOT / "deploy/nginx.conf").read_text()
-    config = config.replace("/var/cache/nginx/newsroom", str(folder / "cache"))
-    config = config.replace("listen 80;", f"listen 127.0.0.1:{listen};")
-    config = config.replace("server 127.0.0.1:8000;", f"server {upstream};")
-    config = config.replace("/srv/newsroom/media/", f"{folder / 'media'}/")
-    config = config.replace("/srv/newsroom/", f"{ROOT}/")
-    (folder / "newsroom.conf").write_text(config)
-    temp = folder / "temp"
-    (folder / "nginx.conf").write_text(
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"worker_processes 1;\nerror_log {folder / 'error.log'};\npid {folder / 'nginx.pid'};\n"
-        "events {}\n"
-        f"http {{ access_log off; client_body_temp_path {temp}/body; "
-        f"proxy_temp_path {temp}/proxy; fastcgi_temp_path {temp}/fastcgi; "
-        f"uwsgi_temp_path {temp}/uwsgi; scgi_temp_path {temp}/scgi; "
-        f"include {folder / 'newsroom.conf'}; }}\n"
-    )
-    temp.mkdir()
-    return folder / "nginx.conf"
-
-
 @pytest.fixture
 def proxied(tmp_path):
-    nginx = shutil.which("nginx") or (
-        "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None
-    )
-    if nginx is None:
-        pytest.fail("These tests need nginx: apt-get install nginx (.ci/run does it).")
     # The editor acts from another process: app and editor share a file cache, as app servers
     # share Redis in production.
     site = Site(tmp_path, CACHE_URL=f"filecache://{tmp_path / 'app-cache'}")
     upstream = site.serve().removeprefix("http://")
-    port = free_port()
-    config = nginx_config(tmp_path, listen=port, upstream=upstream)
-    check = subprocess.run([nginx, "-t", "-c", str(config)], capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    site.start([nginx, "-c", str(config), "-g", "daemon off;"])
-    url = f"http://127.0.0.1:{port}"
-    wait_for(url + "/")
-    yield site, url
+    with services.nginx(tmp_path, upstream=upstream) as url:
+        wait_for(url + "/")
+        yield site, url
     site.stop()
 
 

@@ -1,39 +1,16 @@
 """Two app servers sharing one Redis cache: publishing or withdrawing a story shows at once on
 both, because the content version lives in the shared cache."""
 
-import shutil
-import subprocess
-
 import pytest
 
-from tests.live_site import Site, fetch, free_port
+from bench import services
+from tests.live_site import Site, fetch
 
 
 @pytest.fixture
 def redis_url(tmp_path):
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.fail("These tests need Redis: apt-get install redis-server (.ci/run does it).")
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            server,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(10)
+    with services.redis(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
