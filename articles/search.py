@@ -51,28 +51,44 @@ def clean_query(text):
     return " ".join((text or "").split())[:MAX_QUERY_LENGTH]
 
 
-def search(queryset, text, *, order=RELEVANCE):
-    """Stories of `queryset` matching `text`, most relevant or newest first."""
+def search(queryset, text, *, order=RELEVANCE, limit=None):
+    """Stories of `queryset` matching `text`, most relevant or newest first.
+
+    With `limit`, only the newest `limit` matches are ranked and counted. A common word
+    matches a good part of a large archive, and ranking all of it costs seconds; readers of
+    news want recent stories, and the newest few hundred matches come from a short walk of the
+    publication-time index.
+    """
     text = clean_query(text)
     if not text:
         return queryset.none()
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config=CONFIG, search_type="websearch")
-        found = queryset.filter(search_vector=query)
+        found = _newest(queryset, queryset.filter(search_vector=query), limit)
         if order == NEWEST:
             return found.order_by("-publish_at", "-pk")
         return found.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
             "-rank", "-publish_at", "-pk"
         )
-    return _search_fields(queryset, text, order=order)
+    return _search_fields(queryset, text, order=order, limit=limit)
 
 
-def _search_fields(queryset, text, *, order):
+def _newest(queryset, found, limit):
+    """`found`, or only its newest `limit` stories: picked by a sliced subquery, so the outer
+    query - ranking, counting, a page of cards - reads those few rows by primary key."""
+    if limit is None:
+        return found
+    return queryset.filter(pk__in=found.order_by("-publish_at", "-pk").values("pk")[:limit])
+
+
+def _search_fields(queryset, text, *, order, limit):
+    base = queryset
     words = text.replace('"', " ").split()
     for word in words:
         queryset = queryset.filter(
             Q(headline__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
         )
+    queryset = _newest(base, queryset, limit)
     if order == NEWEST:
         return queryset.order_by("-publish_at", "-pk")
     weights = {"headline": 4, "dek": 2, "body": 1}

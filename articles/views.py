@@ -21,6 +21,9 @@ from articles.models.article import bylines_prefetch
 from articles.paging import Cursor, page_of
 from articles.search import NEWEST, ORDERS, RELEVANCE, clean_query, search
 
+# Readers' searches rank (and count) the newest this many matching stories.
+SEARCH_LIMIT = 1000
+
 
 class ArticleListView(ListView):
     """Newest published stories first, as cards, a page at a time; subclasses narrow the list.
@@ -146,7 +149,7 @@ class SearchView(ListView):
         if self.order not in ORDERS:
             self.order = RELEVANCE
         stories = Article.objects.published().cards().prefetch_related(bylines_prefetch())
-        return search(stories, self.query, order=self.order)
+        return search(stories, self.query, order=self.order, limit=SEARCH_LIMIT)
 
     def get_context_data(self, **kwargs):
         params = {"q": self.query} | ({"sort": NEWEST} if self.order == NEWEST else {})
@@ -156,6 +159,7 @@ class SearchView(ListView):
             order=self.order,
             orders=ORDERS,
             page_query=urlencode(params),
+            search_limit=SEARCH_LIMIT,
             **kwargs,
         )
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from articles import views
 from articles.models import Article, Status
 from articles.search import NEWEST, RELEVANCE, clean_query, search
 
@@ -120,3 +121,22 @@ def test_search_page_says_when_nothing_matches(client, make_article):
     html = client.get("/search/", {"q": "volcano"}).content.decode()
     assert "0 stories found." in html
     assert "No stories match “volcano”." in html
+
+
+def test_only_the_newest_matches_are_ranked_and_the_page_says_so(client, make_article, monkeypatch):
+    monkeypatch.setattr(views, "SEARCH_LIMIT", 3)
+    now = timezone.now()
+    # The oldest match has the word in its headline: it would rank first if it were ranked.
+    oldest = make_article(headline="Harbour news", publish_at=now - timedelta(days=9))
+    newer = [
+        make_article(body="<p>The harbour.</p>", publish_at=now - timedelta(hours=h))
+        for h in range(1, 4)
+    ]
+    make_article(body="<p>Nothing to see.</p>")
+    response = client.get("/search/", {"q": "harbour"})
+    assert list(response.context["article_list"]) == newer
+    assert oldest not in response.context["article_list"]
+    html = response.content.decode()
+    assert "3 or more stories found: the newest 3, most relevant first." in html
+    # A narrower search under the bound counts exactly.
+    assert "1 story found." in client.get("/search/", {"q": "harbour news"}).content.decode()
