@@ -3,9 +3,11 @@
     python -m bench --stories 10000            # a temporary SQLite database
     scripts/throwaway-postgres make bench      # the same on a throwaway PostgreSQL server
 
-Every page is measured cold (the cache framework off: a dummy cache) and cached (local-memory
-cache), each as a share of the floor: the same gunicorn answering a constant 30 KB page in the
-same run. Prints a markdown table and writes it, with the method, to bench-results/.
+Every page is measured uncached (each request builds its page), cached in local memory and
+cached in Redis, each as a share of the floor: the same gunicorn answering a constant 30 KB page
+in the same run. Then the story page through nginx's micro-cache against nginx sending the same
+bytes as a file, and how long a withdrawn story stays visible through nginx. Prints markdown
+tables and writes them, with the method, to bench-results/.
 """
 
 import argparse
@@ -19,15 +21,21 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import load, pages, report, server
+from bench import load, pages, paging, proxy, report, server, services
 
-# (label in the table, CACHE_URL): the cache configurations each page is measured under. The
-# local-memory cache holds 300 entries unless told otherwise: fewer than the stories an article
-# measurement rotates over, and it would measure evictions, not the cache.
-CACHES = [
-    (report.COLD, "dummycache://"),
-    ("cached: locmem", "locmemcache://bench?max_entries=10000"),
-]
+LOCMEM = "locmemcache://bench?max_entries=10000"
+REDIS = "cached: Redis"
+
+
+def cache_setups(redis_url):
+    """(label in the table, settings for the server): how each page is measured."""
+    # The local-memory cache holds 300 entries unless told otherwise: fewer than the stories
+    # an article measurement rotates over, and it would measure evictions, not the cache.
+    return [
+        (report.UNCACHED, {"CACHE_URL": LOCMEM, "NEWSROOM_STORE_PAGES": "false"}),
+        ("cached: locmem", {"CACHE_URL": LOCMEM}),
+        (REDIS, {"CACHE_URL": redis_url}),
+    ]
 
 
 def arguments():
@@ -100,10 +108,11 @@ def describe(args, *, seeded, database, wrk, chosen):
         f"- Load: {' '.join(wrk_version.split()[:2])}, 1 thread, {args.connections} "
         f"connections; each figure is the median of {args.rounds} round(s) of "
         f"{args.seconds} s, each after {args.warmup} s of warm-up. Loopback only.",
-        "- cold: `CACHE_URL=dummycache://` (the cache framework stores nothing); "
-        "cached: `CACHE_URL=locmemcache://bench?max_entries=10000` (each worker keeps its own "
-        "copy; before the first round, every address of a rotating page is requested "
-        f"{args.prime_passes} times).",
+        "- uncached: `NEWSROOM_STORE_PAGES=false`, every request builds its page (the content "
+        "version and section menu stay in the local-memory cache, as on any running site); "
+        f"cached: `CACHE_URL={LOCMEM}` (each worker keeps its own copy) or a Redis server "
+        "on loopback shared by the workers; before the first round, every address of a "
+        f"rotating page is requested {args.prime_passes} times.",
         "- % of floor: requests per second as a share of the floor's, measured for "
         f"{args.floor_seconds} s right after the page on the same server (median over rounds).",
         "- Pages: "
@@ -151,7 +160,7 @@ def measure_rounds(wrk, servers, chosen, *, args, workdir):
             measured_floors = len(floors)
             for page in other_pages:
                 # Filling the caches once is enough; the cold set-up has none to fill.
-                prime = number == 1 and cache != report.COLD and len(page.paths) > 1
+                prime = number == 1 and cache != report.UNCACHED and len(page.paths) > 1
                 result = measure(
                     wrk, base, page, cache=cache, args=args, workdir=workdir, prime=prime
                 )
@@ -165,37 +174,68 @@ def measure_rounds(wrk, servers, chosen, *, args, workdir):
     return [report.median_of(measurements) for measurements in rounds.values()]
 
 
+def withdrawal(upstream, article_path, workdir):
+    """Withdraw one measured story and time its disappearance through nginx."""
+    from django.contrib.auth import get_user_model
+
+    from articles.models import Article
+
+    editor = get_user_model().objects.create_superuser("bench-editor", password=None)
+    story = Article.objects.get(slug=article_path.strip("/").split("/")[-1])
+    delay = proxy.withdrawal_delay(upstream, story, editor, workdir=workdir)
+    if delay is None:
+        return "A withdrawn story was still served through nginx after 30 s."
+    return (
+        f"A withdrawn story answered 410 through nginx {delay:.1f} s after its withdrawal "
+        "(the micro-cache keeps a page 5 s, then refreshes it in the background)."
+    )
+
+
 def main():
     args = arguments()
     wrk = load.find_wrk()
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as workdir:
+    with contextlib.ExitStack() as stack:
+        workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="newsroom-bench-"))
+        redis_url = stack.enter_context(services.redis(workdir))
+        # This process shares the servers' Redis: a withdrawal made here reaches them.
+        os.environ["CACHE_URL"] = redis_url
         seeded, database, chosen = seed_site(args, workdir)
-        with contextlib.ExitStack() as stack:
-            servers = {
-                cache: stack.enter_context(
-                    server.gunicorn(
-                        os.environ | {"CACHE_URL": cache_url},
-                        workers=args.workers,
-                        log=Path(workdir) / f"gunicorn-{number}.log",
-                    )
+        servers = {
+            cache: stack.enter_context(
+                server.gunicorn(
+                    os.environ | settings,
+                    workers=args.workers,
+                    log=Path(workdir) / f"gunicorn-{number}.log",
                 )
-                for number, (cache, cache_url) in enumerate(CACHES)
-            }
-            chosen.append(feed_page(next(iter(servers.values())), args.feed))
-            results = measure_rounds(wrk, servers, chosen, args=args, workdir=workdir)
+            )
+            for number, (cache, settings) in enumerate(cache_setups(redis_url))
+        }
+        chosen.append(feed_page(next(iter(servers.values())), args.feed))
+        results = measure_rounds(wrk, servers, chosen, args=args, workdir=workdir)
+        article_paths = next(page.paths for page in chosen if page.label.startswith("article"))
+        print("Through nginx...", flush=True)
+        proxied = proxy.measure(wrk, servers[REDIS], article_paths, workdir=workdir, args=args)
+        withdrawn = withdrawal(servers[REDIS], article_paths[-1], workdir)
+        print("Deep pages, OFFSET against cursor...", flush=True)
+        deep = paging.table(*paging.measure())
 
     table = report.format_table(results)
+    proxy_table = report.format_table(proxied).replace("% of floor", "% of file ")
+    tables = (
+        f"{table}\n## Through nginx (deploy/nginx.conf)\n\n{proxy_table}\n{withdrawn}\n\n"
+        f"## Deep pages: OFFSET against cursor\n\n{deep}\n"
+    )
     details = describe(args, seeded=seeded, database=database, wrk=wrk, chosen=chosen)
     now = datetime.now(UTC)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"bench-{now:%Y%m%d-%H%M%S}-{args.stories}.md"
     path.write_text(
-        f"# Newsroom benchmark, {now:%Y-%m-%d %H:%M} UTC\n\n{details}\n\n{table}"
+        f"# Newsroom benchmark, {now:%Y-%m-%d %H:%M} UTC\n\n{details}\n\n{tables}"
         f"\nWhole run: {time.monotonic() - started:.0f} s.\n"
     )
     print()
-    print(table)
+    print(tables)
     print(f"Written to {path} ({time.monotonic() - started:.0f} s).")
 
 

@@ -4,7 +4,9 @@ import statistics
 from dataclasses import dataclass, replace
 
 FLOOR = "floor (constant 30 KB page)"
-COLD = "cold"
+# Every request builds its page: the page store is off (NEWSROOM_STORE_PAGES=false), while the
+# content version and section menu stay in the cache, as on any running site.
+UNCACHED = "uncached"
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,7 @@ def nginx_config(folder, *, listen, upstream, media=None, static_files=None, wor
     page from the micro-cache with the same bytes from disk.
     """
     folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     config = NGINX_CONFIG.read_text()
     config = config.replace("/var/cache/nginx/newsroom", str(folder / "cache"))
     config = config.replace("listen 80;", f"listen 127.0.0.1:{listen};")

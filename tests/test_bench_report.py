@@ -1,4 +1,4 @@
-from bench.report import COLD, FLOOR, Measurement, format_table, median_of, with_share
+from bench.report import FLOOR, UNCACHED, Measurement, format_table, median_of, with_share
 
 CACHED = "cached: locmem"
 
@@ -6,9 +6,9 @@ CACHED = "cached: locmem"
 def test_table_shows_each_page_with_its_share_of_the_floor():
     table = format_table(
         [
-            Measurement(FLOOR, COLD, rps=1500.4, p50_ms=2.46, p99_ms=6.1, requests=7500),
-            Measurement("front page", COLD, rps=300, p50_ms=12.34, p99_ms=40.2, share=20.2),
-            Measurement("search", COLD, note="HTTP 404: not built yet?"),
+            Measurement(FLOOR, UNCACHED, rps=1500.4, p50_ms=2.46, p99_ms=6.1, requests=7500),
+            Measurement("front page", UNCACHED, rps=300, p50_ms=12.34, p99_ms=40.2, share=20.2),
+            Measurement("search", UNCACHED, note="HTTP 404: not built yet?"),
             Measurement(FLOOR, CACHED, rps=1000, p50_ms=2.6, p99_ms=6, requests=5000),
             Measurement("front page", CACHED, rps=950, p50_ms=2.8, p99_ms=7, errors=3, share=95),
         ]
@@ -18,11 +18,11 @@ def test_table_shows_each_page_with_its_share_of_the_floor():
         "| note                     |\n"
         "|-----------------------------|----------------|------:|-------:|-------:|-----------:"
         "|--------------------------|\n"
-        "| floor (constant 30 KB page) | cold           | 1,500 |    2.5 |    6.1 |      100 % "
+        "| floor (constant 30 KB page) | uncached       | 1,500 |    2.5 |    6.1 |      100 % "
         "|                          |\n"
-        "| front page                  | cold           |   300 |   12.3 |   40.2 |       20 % "
+        "| front page                  | uncached       |   300 |   12.3 |   40.2 |       20 % "
         "|                          |\n"
-        "| search                      | cold           |     — |      — |      — |          — "
+        "| search                      | uncached       |     — |      — |      — |          — "
         "| HTTP 404: not built yet? |\n"
         "| floor (constant 30 KB page) | cached: locmem | 1,000 |    2.6 |    6.0 |      100 % "
         "|                          |\n"
@@ -32,16 +32,16 @@ def test_table_shows_each_page_with_its_share_of_the_floor():
 
 
 def test_share_is_taken_against_the_floor_measured_beside_the_page():
-    page = Measurement("front page", COLD, rps=300, p50_ms=1, p99_ms=2)
-    assert with_share(page, Measurement(FLOOR, COLD, rps=1200, p50_ms=1, p99_ms=2)).share == 25
-    assert with_share(page, Measurement(FLOOR, COLD, note="HTTP 500")).share is None
-    failed_floor = Measurement(FLOOR, COLD, note="HTTP 500")
+    page = Measurement("front page", UNCACHED, rps=300, p50_ms=1, p99_ms=2)
+    assert with_share(page, Measurement(FLOOR, UNCACHED, rps=1200, p50_ms=1, p99_ms=2)).share == 25
+    assert with_share(page, Measurement(FLOOR, UNCACHED, note="HTTP 500")).share is None
+    failed_floor = Measurement(FLOOR, UNCACHED, note="HTTP 500")
     assert "|          — |" in format_table([failed_floor, page])
 
 
 def test_rounds_are_summed_up_by_their_medians():
     rounds = [
-        Measurement("front page", COLD, rps, p50, p99, requests=100, errors=errors, share=share)
+        Measurement("front page", UNCACHED, rps, p50, p99, requests=100, errors=errors, share=share)
         for rps, p50, p99, errors, share in [
             (310, 12, 50, 0, 21),
             (290, 14, 30, 1, 19),
@@ -49,16 +49,16 @@ def test_rounds_are_summed_up_by_their_medians():
         ]
     ]
     assert median_of(rounds) == Measurement(
-        "front page", COLD, rps=300, p50_ms=13, p99_ms=40, requests=300, errors=1, share=21
+        "front page", UNCACHED, rps=300, p50_ms=13, p99_ms=40, requests=300, errors=1, share=21
     )
 
 
 def test_a_page_that_failed_in_every_round_stays_failed():
-    rounds = [Measurement("search", COLD, note="HTTP 404: not built yet?")] * 3
+    rounds = [Measurement("search", UNCACHED, note="HTTP 404: not built yet?")] * 3
     assert median_of(rounds) == rounds[0]
     assert median_of(rounds).failed
 
 
 def test_small_shares_keep_a_decimal():
-    page = Measurement("search", COLD, rps=10, p50_ms=100, p99_ms=200, share=0.34)
+    page = Measurement("search", UNCACHED, rps=10, p50_ms=100, p99_ms=200, share=0.34)
     assert "|      0.3 % |" in format_table([page])
