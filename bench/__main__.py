@@ -21,7 +21,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import load, pages, paging, proxy, report, server, services
+from bench import admin, load, pages, paging, proxy, report, server, services
 
 LOCMEM = "locmemcache://bench?max_entries=10000"
 REDIS = "cached: Redis"
@@ -219,12 +219,15 @@ def main():
         withdrawn = withdrawal(servers[REDIS], article_paths[-1], workdir)
         print("Deep pages, OFFSET against cursor...", flush=True)
         deep = paging.table(*paging.measure())
+        print("The admin's story list...", flush=True)
+        story_list = admin.table(admin.measure())
 
     table = report.format_table(results)
     proxy_table = report.format_table(proxied).replace("% of floor", "% of file ")
     tables = (
         f"{table}\n## Through nginx (deploy/nginx.conf)\n\n{proxy_table}\n{withdrawn}\n\n"
-        f"## Deep pages: OFFSET against cursor\n\n{deep}\n"
+        f"## Deep pages: OFFSET against cursor\n\n{deep}\n\n"
+        f"## The admin's story list (in process, signed in)\n\n{story_list}\n"
     )
     details = describe(args, seeded=seeded, database=database, wrk=wrk, chosen=chosen)
     now = datetime.now(UTC)

@@ -1,3 +1,6 @@
+from django.contrib import admin
+from django.contrib.admin import ModelAdmin
+
 from articles.models import Article, Byline, Status
 
 
@@ -92,3 +95,10 @@ def test_bylines_are_an_inline_with_author_autocomplete(editor_client, make_arti
     html = editor_client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
     assert "byline_set-0-author" in html and "admin-autocomplete" in html
     assert Byline.objects.filter(article=story).count() == 1
+
+
+def test_story_list_checkboxes_are_django_s_own(editor_client, make_article):
+    story = make_article(headline="Port <traffic> & rebounds")
+    html = editor_client.get("/admin/articles/article/").content.decode()
+    # Bulk actions depend on them: the same markup as Django's widget, escaped alike.
+    assert ModelAdmin.action_checkbox(admin.site.get_model_admin(Article), story) in html
