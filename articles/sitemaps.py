@@ -3,11 +3,18 @@
 `/sitemap.xml` is an index: one sitemap per month of stories (a past month's rarely changes, so
 crawlers fetch them rarely), one each for sections, tags and authors, split into pages of
 50,000 addresses where needed. Every `lastmod` is when readers last saw the page change.
+
+A month's sitemap is written straight from database rows, read a chunk at a time. Django's
+sitemap framework loads a model instance and builds a dict for each of 50,000 addresses before
+its template joins them: a worker's peak memory rose by 70 MB for 5.7 MB of XML, and by 13 MB
+written this way.
 """
 
 import math
 import re
 from datetime import datetime, timedelta
+from itertools import batched
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -15,13 +22,15 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.urls.converters import SlugConverter
 from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, Author, Section
+from articles.templatetags.timestamps import iso8601
 
 # When a story last changed for readers, as SQL; stories loaded with_last_modified() also
 # count corrections, which the per-month totals add separately.
@@ -30,30 +39,76 @@ LAST_CHANGE = Greatest(FIRST_PUBLICATION, Coalesce("revised_at", FIRST_PUBLICATI
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000
+# Addresses per sitemap page: the protocol's limit. Rows are read from the database, and written
+# out as XML, CHUNK at a time.
+PAGE_SIZE = Sitemap.limit
+CHUNK = 2000
+ROBOTS = {"X-Robots-Tag": "noindex, noodp, noarchive"}
+# A valid slug that no address contains otherwise: reversed once, then replaced by real slugs.
+PLACEHOLDER = "sitemap-slug-placeholder"
+SLUG = re.compile(SlugConverter.regex)
 
 
 def month_start(year, month):
     return timezone.make_aware(datetime(year, month, 1))
 
 
-class ArticleSitemap(Sitemap):
-    """The stories published in one month."""
+def month_entries(year, month, page):
+    """(address path, lastmod) of the stories on one page of a month, oldest first."""
+    start = month_start(year, month)
+    end = month_start(year + month // 12, month % 12 + 1)
+    stories = (
+        Article.objects.published()
+        .filter(publish_at__gte=start, publish_at__lt=end)
+        .order_by("publish_at", "pk")
+    )
+    if page > 1:
+        # The page's first story: the database skips the rows before it without sending them,
+        # and the page then reads on from there (keyset), not past a second OFFSET.
+        try:
+            at, pk = stories.values_list("publish_at", "pk")[(page - 1) * PAGE_SIZE]
+        except IndexError:
+            raise Http404("No such page.") from None
+        # The plain range on publish_at lets the database start from its index.
+        stories = stories.filter(publish_at__gte=at).filter(Q(publish_at__gt=at) | Q(pk__gte=pk))
+    rows = (
+        stories.with_last_modified()
+        .annotate(lastmod=Greatest(LAST_CHANGE, Coalesce("last_corrected_at", LAST_CHANGE)))
+        .values_list("slug", "publish_at", "lastmod")[:PAGE_SIZE]
+    )
+    days = {}
+    for slug, publish_at, lastmod in rows.iterator(chunk_size=CHUNK):
+        if not SLUG.fullmatch(slug):
+            continue  # no address: reverse() would refuse it, failing the whole page
+        # reverse() costs tens of microseconds: once a day, not once a story.
+        day = timezone.localtime(publish_at).date()
+        if day not in days:
+            days[day] = around_slug(Article(slug=PLACEHOLDER, publish_at=publish_at))
+        before, after = days[day]
+        yield f"{before}{slug}{after}", lastmod
 
-    def __init__(self, year, month):
-        self.start = month_start(year, month)
-        self.end = month_start(year + month // 12, month % 12 + 1)
 
-    def items(self):
-        return (
-            Article.objects.published()
-            .filter(publish_at__gte=self.start, publish_at__lt=self.end)
-            .with_last_modified()
-            .only("slug", "publish_at", "first_published_at", "revised_at", "created_at")
-            .order_by("publish_at", "pk")
-        )
+def around_slug(placeholder):
+    """What comes before and after the slug in the address of an object with the placeholder."""
+    before, _, after = placeholder.get_absolute_url().rpartition(PLACEHOLDER)
+    return before, after
 
-    def lastmod(self, article):
-        return article.modified_at
+
+def urlset(base, entries):
+    """A sitemap's XML from (address path, lastmod) pairs, as bytes, CHUNK addresses a piece."""
+    yield (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+    )
+    base = escape(base)
+    for chunk in batched(entries, CHUNK):
+        yield "".join(
+            f"<url><loc>{base}{escape(path)}</loc>"
+            + (f"<lastmod>{iso8601(lastmod)}</lastmod>" if lastmod else "")
+            + "</url>\n"
+            for path, lastmod in chunk
+        ).encode()
+    yield b"</urlset>\n"
 
 
 class ListingSitemap(Sitemap):
@@ -61,6 +116,10 @@ class ListingSitemap(Sitemap):
 
     model = None
     stories_lookup = None
+
+    @property
+    def limit(self):
+        return PAGE_SIZE
 
     def items(self):
         newest = (
@@ -99,22 +158,36 @@ LISTINGS = {"sections": SectionSitemap, "tags": TagSitemap, "authors": AuthorSit
 MONTH = re.compile(r"articles-(\d{4})-(\d{2})")
 
 
-def get_sitemap(section):
-    if section in LISTINGS:
-        return LISTINGS[section]()
-    match = MONTH.fullmatch(section)
-    if match and 1 <= int(match[2]) <= 12:
-        return ArticleSitemap(int(match[1]), int(match[2]))
-    raise Http404("No such sitemap.")
-
-
 def sitemap(request, section):
-    return sitemap_views.sitemap(
-        request,
-        {section: get_sitemap(section)},
-        section=section,
-        template_name="sitemaps/sitemap.xml",
+    if section in LISTINGS:
+        return sitemap_views.sitemap(
+            request,
+            {section: LISTINGS[section]()},
+            section=section,
+            template_name="sitemaps/sitemap.xml",
+        )
+    match = MONTH.fullmatch(section)
+    if not (match and 1 <= int(match[2]) <= 12):
+        raise Http404("No such sitemap.")
+    page = page_number(request)
+    base = f"{request.scheme}://{request.get_host()}"
+    # HttpResponse joins the pieces as it is made, so a page that does not exist raises
+    # Http404 from here, before any response goes out.
+    return HttpResponse(
+        urlset(base, month_entries(int(match[1]), int(match[2]), page)),
+        content_type="application/xml",
+        headers=ROBOTS,
     )
+
+
+def page_number(request):
+    try:
+        page = int(request.GET.get("p", 1))
+    except ValueError:
+        raise Http404("No such page.") from None
+    if page < 1:
+        raise Http404("No such page.")
+    return page
 
 
 def index(request):
@@ -124,7 +197,7 @@ def index(request):
 
     def add(section, count, lastmod):
         url = request.build_absolute_uri(reverse("articles:sitemap", args=[section]))
-        for page in range(1, math.ceil(count / Sitemap.limit) + 1):
+        for page in range(1, math.ceil(count / PAGE_SIZE) + 1):
             entries.append(SitemapIndexItem(url if page == 1 else f"{url}?p={page}", lastmod))
 
     months = (
