@@ -3,25 +3,35 @@
 `/sitemap.xml` is an index: one sitemap per month of stories (a past month's rarely changes, so
 crawlers fetch them rarely), one each for sections, tags and authors, split into pages of
 50,000 addresses where needed. Every `lastmod` is when readers last saw the page change.
+
+Each page is written straight from database rows, read a chunk at a time. Django's sitemap
+framework loads a model instance and builds a dict for each of 50,000 addresses before its
+template joins them: a worker's peak memory rose by 70 MB for 5.7 MB of XML, against 13 MB
+written this way.
 """
 
 import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import batched
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import SitemapIndexItem
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.urls.converters import SlugConverter
 from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, Author, Section
+from articles.templatetags.timestamps import iso8601
 
 # When a story last changed for readers, as SQL; stories loaded with_last_modified() also
 # count corrections, which the per-month totals add separately.
@@ -30,128 +40,212 @@ LAST_CHANGE = Greatest(FIRST_PUBLICATION, Coalesce("revised_at", FIRST_PUBLICATI
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000
+# Addresses per sitemap page: the protocol's limit. Rows are read from the database, and written
+# out as XML, CHUNK at a time.
+PAGE_SIZE = Sitemap.limit
+CHUNK = 2000
+ROBOTS = {"X-Robots-Tag": "noindex, noodp, noarchive"}
+# A valid slug that no address contains otherwise: reversed once, then replaced by real slugs.
+PLACEHOLDER = "sitemap-slug-placeholder"
+SLUG = re.compile(SlugConverter.regex)
 
 
 def month_start(year, month):
     return timezone.make_aware(datetime(year, month, 1))
 
 
-class ArticleSitemap(Sitemap):
-    """The stories published in one month."""
+def month_entries(year, month, page):
+    """(address path, lastmod) of the stories on one page of a month, oldest first."""
+    start = month_start(year, month)
+    end = month_start(year + month // 12, month % 12 + 1)
+    stories = (
+        Article.objects.published()
+        .filter(publish_at__gte=start, publish_at__lt=end)
+        .order_by("publish_at", "pk")
+    )
+    if page > 1:
+        # The page's first story, by an OFFSET over two columns; the page then reads on from
+        # it. One OFFSET over the full rows would work out the last correction of every story
+        # it skips: page 3 of a month of 137,000 stories took 0.84 s, now 0.15 + 0.13 s.
+        try:
+            at, pk = stories.values_list("publish_at", "pk")[(page - 1) * PAGE_SIZE]
+        except IndexError:
+            raise Http404("No such page.") from None
+        # The plain range on publish_at lets the database start from its index.
+        stories = stories.filter(publish_at__gte=at).filter(Q(publish_at__gt=at) | Q(pk__gte=pk))
+    rows = (
+        stories.with_last_modified()
+        .annotate(lastmod=Greatest(LAST_CHANGE, Coalesce("last_corrected_at", LAST_CHANGE)))
+        .values_list("slug", "publish_at", "lastmod")[:PAGE_SIZE]
+    )
+    days = {}
+    for slug, publish_at, lastmod in rows.iterator(chunk_size=CHUNK):
+        if not SLUG.fullmatch(slug):
+            continue  # no address: reverse() would refuse it, failing the whole page
+        # reverse() costs tens of microseconds: once a day, not once a story.
+        day = timezone.localtime(publish_at).date()
+        if day not in days:
+            days[day] = around_slug(
+                Article(slug=PLACEHOLDER, publish_at=publish_at).get_absolute_url()
+            )
+        before, after = days[day]
+        yield f"{before}{slug}{after}", lastmod
 
-    def __init__(self, year, month):
-        self.start = month_start(year, month)
-        self.end = month_start(year + month // 12, month % 12 + 1)
 
-    def items(self):
+def around_slug(path):
+    """What comes before and after the placeholder slug in an address."""
+    before, _, after = path.rpartition(PLACEHOLDER)
+    return before, after
+
+
+def urlset(base, entries):
+    """A sitemap's XML from (address path, lastmod) pairs, as bytes, CHUNK addresses a piece."""
+    yield (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+    )
+    base = escape(base)
+    for chunk in batched(entries, CHUNK):
+        yield "".join(
+            f"<url><loc>{base}{escape(path)}</loc>"
+            + (f"<lastmod>{iso8601(lastmod)}</lastmod>" if lastmod else "")
+            + "</url>\n"
+            for path, lastmod in chunk
+        ).encode()
+    yield b"</urlset>\n"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Pages listing stories (sections, tags or authors), in sitemap pages split by id.
+
+    Page N lists those with ids from (N - 1) * PAGE_SIZE + 1 to N * PAGE_SIZE, so it can never
+    hold more than PAGE_SIZE, and the index needs only the highest id with a public story (a
+    walk down an index) rather than a count of them, which joins every story to every tag (3 s
+    at a million stories). The price: ids without public stories leave their page short, and
+    PAGE_SIZE of them in a row an empty page.
+    """
+
+    model: type
+    lookup: str  # from a story to its section, tags or authors
+    address: Callable[[str], str]  # a slug's address path
+
+    def last_id(self):
+        stories = Article.objects.published().filter(**{self.lookup: OuterRef("pk")})
         return (
+            self.model.objects.filter(Exists(stories))
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+
+    def entries(self, page):
+        """(address path, lastmod) of one sitemap page; lastmod: its newest story's change."""
+        slug = self.model.objects.filter(pk=OuterRef(self.lookup)).values("slug")
+        rows = (
             Article.objects.published()
-            .filter(publish_at__gte=self.start, publish_at__lt=self.end)
-            .with_last_modified()
-            .only("slug", "publish_at", "first_published_at", "revised_at", "created_at")
-            .order_by("publish_at", "pk")
+            .filter(
+                **{
+                    f"{self.lookup}__gt": (page - 1) * PAGE_SIZE,
+                    f"{self.lookup}__lte": page * PAGE_SIZE,
+                }
+            )
+            .values_list(self.lookup)
+            .annotate(lastmod=Max(LAST_CHANGE))
+            # Annotated after the grouping, so looked up once a group rather than grouped by:
+            # that made PostgreSQL look it up for each of 2.5 million tagged stories.
+            .annotate(slug=Subquery(slug))
+            # Newest change first. Ordered by an aggregate, no row can come before all are
+            # grouped, so PostgreSQL hashes the join: ordered by id, a server-side cursor's
+            # taste for a fast start had it probe every tagged story through indexes instead
+            # (12 million buffer reads against 190,000 for 50,000 tags at 1M stories).
+            .order_by("-lastmod", self.lookup)
         )
-
-    def lastmod(self, article):
-        return article.modified_at
-
-
-class ListingSitemap(Sitemap):
-    """Pages listing stories: their last change is that of the newest story they show."""
-
-    model = None
-    stories_lookup = None
-
-    def items(self):
-        newest = (
-            Article.objects.published()
-            .filter(**{self.stories_lookup: OuterRef("pk")})
-            .annotate(at=LAST_CHANGE)
-            .order_by("-at")
-            .values("at")[:1]
-        )
-        return (
-            self.model.objects.annotate(lastmod=Subquery(newest))
-            .filter(lastmod__isnull=False)
-            .order_by("pk")
-        )
-
-    def lastmod(self, item):
-        return item.lastmod
+        before, after = around_slug(self.address(PLACEHOLDER))
+        for _, lastmod, slug in rows.iterator(chunk_size=CHUNK):
+            if SLUG.fullmatch(slug):  # taggit keeps accents in slugs: such a tag has no address
+                yield f"{before}{slug}{after}", lastmod
 
 
-class SectionSitemap(ListingSitemap):
-    model, stories_lookup = Section, "section"
-
-
-class TagSitemap(ListingSitemap):
-    model, stories_lookup = Tag, "tags"
-
-    def location(self, tag):
-        return reverse("articles:tag", args=[tag.slug])
-
-
-class AuthorSitemap(ListingSitemap):
-    model, stories_lookup = Author, "authors"
-
-
-LISTINGS = {"sections": SectionSitemap, "tags": TagSitemap, "authors": AuthorSitemap}
+LISTINGS = {
+    "sections": Listing(Section, "section", lambda slug: Section(slug=slug).get_absolute_url()),
+    "tags": Listing(Tag, "tags", lambda slug: reverse("articles:tag", args=[slug])),
+    "authors": Listing(Author, "authors", lambda slug: Author(slug=slug).get_absolute_url()),
+}
 MONTH = re.compile(r"articles-(\d{4})-(\d{2})")
 
 
-def get_sitemap(section):
-    if section in LISTINGS:
-        return LISTINGS[section]()
-    match = MONTH.fullmatch(section)
-    if match and 1 <= int(match[2]) <= 12:
-        return ArticleSitemap(int(match[1]), int(match[2]))
-    raise Http404("No such sitemap.")
-
-
 def sitemap(request, section):
-    return sitemap_views.sitemap(
-        request,
-        {section: get_sitemap(section)},
-        section=section,
-        template_name="sitemaps/sitemap.xml",
+    page = page_number(request)
+    if section in LISTINGS:
+        listing = LISTINGS[section]
+        # Page 1 is there even when empty; a later one only up to the highest id listed.
+        if page > 1 and page > pages(listing.last_id() or 0):
+            raise Http404("No such page.")
+        entries = listing.entries(page)
+    elif (match := MONTH.fullmatch(section)) and 1 <= int(match[2]) <= 12:
+        entries = month_entries(int(match[1]), int(match[2]), page)
+    else:
+        raise Http404("No such sitemap.")
+    # HttpResponse joins the pieces as it is made, so a page that does not exist raises
+    # Http404 from here, before any response goes out.
+    return HttpResponse(
+        urlset(f"{request.scheme}://{request.get_host()}", entries),
+        content_type="application/xml",
+        headers=ROBOTS,
     )
 
 
+def pages(count):
+    return math.ceil(count / PAGE_SIZE)
+
+
+def page_number(request):
+    try:
+        page = int(request.GET.get("p", 1))
+    except ValueError:
+        raise Http404("No such page.") from None
+    if page < 1:
+        raise Http404("No such page.")
+    return page
+
+
 def index(request):
-    """The sitemap index, from four aggregate queries whatever the archive's size."""
+    """The sitemap index, from five queries whatever the archive's size.
+
+    One pass over the public stories counts them and finds their last change, month by month;
+    corrections add their months' latest. A listing sitemap's lastmod is the last change of any
+    public story, never earlier than its own: finding the last of those with a tag would join
+    every story to every tag.
+    """
     public = Article.objects.published().order_by()
+    by_month = public.annotate(month=TruncMonth("publish_at")).values("month")
+    months = by_month.annotate(count=Count("pk"), changed=Max(LAST_CHANGE)).order_by("month")
+    corrected = dict(
+        by_month.filter(corrections__isnull=False)
+        .annotate(at=Max("corrections__created_at"))
+        .values_list("month", "at")
+    )
     entries = []
 
     def add(section, count, lastmod):
         url = request.build_absolute_uri(reverse("articles:sitemap", args=[section]))
-        for page in range(1, math.ceil(count / Sitemap.limit) + 1):
+        for page in range(1, count + 1):
             entries.append(SitemapIndexItem(url if page == 1 else f"{url}?p={page}", lastmod))
 
-    months = (
-        public.annotate(month=TruncMonth("publish_at"))
-        .values("month")
-        .annotate(
-            count=Count("pk", distinct=True),
-            changed=Max(LAST_CHANGE),
-            corrected=Max("corrections__created_at"),
-        )
-        .order_by("month")
-    )
     for month in months:
-        section = f"articles-{month['month']:%Y-%m}"
-        add(section, month["count"], max(filter(None, [month["changed"], month["corrected"]])))
-    for section, lookup in [("sections", "section"), ("tags", "tags"), ("authors", "authors")]:
-        listed = public.filter(**{f"{lookup}__isnull": False}).aggregate(
-            count=Count(lookup, distinct=True), lastmod=Max(LAST_CHANGE)
-        )
-        if listed["count"]:
-            add(section, listed["count"], listed["lastmod"])
+        lastmod = max(filter(None, [month["changed"], corrected.get(month["month"])]))
+        add(f"articles-{month['month']:%Y-%m}", pages(month["count"]), lastmod)
+    newest = max((month["changed"] for month in months), default=None)
+    for section, listing in LISTINGS.items():
+        if last_id := listing.last_id():
+            add(section, pages(last_id), newest)
     return TemplateResponse(
         request,
         "sitemaps/sitemap_index.xml",
         {"sitemaps": entries},
         content_type="application/xml",
-        headers={"X-Robots-Tag": "noindex, noodp, noarchive"},
+        headers=ROBOTS,
     )
 
 
@@ -176,7 +270,7 @@ def news_sitemap(request):
             "language": news_language(settings.LANGUAGE_CODE),
         },
         content_type="application/xml",
-        headers={"X-Robots-Tag": "noindex, noodp, noarchive"},
+        headers=ROBOTS,
     )
 
 
