@@ -28,6 +28,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.urls.converters import SlugConverter
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from taggit.models import Tag
 
 from articles.models import Article, Author, Section
@@ -163,8 +164,8 @@ class Listing:
         )
         before, after = around_slug(self.address(PLACEHOLDER))
         for _, lastmod, slug in rows.iterator(chunk_size=CHUNK):
-            if SLUG.fullmatch(slug):  # taggit keeps accents in slugs: such a tag has no address
-                yield f"{before}{slug}{after}", lastmod
+            # Escaped as reverse() would: taggit keeps accents in slugs ("zürich").
+            yield f"{before}{iri_to_uri(slug)}{after}", lastmod
 
 
 LISTINGS = {

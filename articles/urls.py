@@ -1,7 +1,17 @@
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import SlugConverter
 
 from articles import feeds, sitemaps, views
 from articles.caching import public_page
+
+
+class TagSlugConverter(SlugConverter):
+    """taggit keeps letters beyond ASCII in the slugs it makes: "Zürich" is "zürich"."""
+
+    regex = r"[-\w]+"
+
+
+register_converter(TagSlugConverter, "tag")
 
 app_name = "articles"
 
@@ -11,7 +21,7 @@ urlpatterns = [
     # Search results are as many as the queries readers type: not worth a place in the cache.
     path("search/", public_page(views.SearchView.as_view(), store=False), name="search"),
     path("section/<slug:slug>/", public_page(views.SectionView.as_view()), name="section"),
-    path("tag/<slug:slug>/", public_page(views.TagView.as_view()), name="tag"),
+    path("tag/<tag:slug>/", public_page(views.TagView.as_view()), name="tag"),
     path("author/<slug:slug>/", public_page(views.AuthorView.as_view()), name="author"),
     path("feed/", public_page(feeds.LatestStoriesFeed()), name="feed"),
     path("feed/atom/", public_page(feeds.LatestStoriesAtomFeed()), name="atom"),
@@ -21,8 +31,8 @@ urlpatterns = [
         public_page(feeds.SectionAtomFeed()),
         name="section-atom",
     ),
-    path("tag/<slug:slug>/feed/", public_page(feeds.TagFeed()), name="tag-feed"),
-    path("tag/<slug:slug>/feed/atom/", public_page(feeds.TagAtomFeed()), name="tag-atom"),
+    path("tag/<tag:slug>/feed/", public_page(feeds.TagFeed()), name="tag-feed"),
+    path("tag/<tag:slug>/feed/atom/", public_page(feeds.TagAtomFeed()), name="tag-atom"),
     path("sitemap.xml", public_page(sitemaps.index), name="sitemap-index"),
     path("sitemap-<slug:section>.xml", public_page(sitemaps.sitemap), name="sitemap"),
     path("news-sitemap.xml", public_page(sitemaps.news_sitemap), name="news-sitemap"),

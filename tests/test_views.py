@@ -633,3 +633,13 @@ def test_url_names_resolve_to_the_public_addresses(db):
     assert reverse("articles:search") == "/search/"
     assert reverse("articles:news-sitemap") == "/news-sitemap.xml"
     assert reverse("articles:sitemap", args=["articles-2024-05"]) == "/sitemap-articles-2024-05.xml"
+
+
+def test_a_story_with_an_accented_tag_links_it(client, make_article):
+    # taggit keeps accents in slugs: "Zürich" is "zürich", which Django's slug pattern refuses.
+    story = make_article(tags=["Zürich"], headline="Lake levels")
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert '<a href="/tag/z%C3%BCrich/">Zürich</a>' in html
+    listing = client.get("/tag/z%C3%BCrich/")
+    assert listing.status_code == 200 and "Lake levels" in listing.content.decode()
+    assert client.get("/tag/z%C3%BCrich/feed/").status_code == 200
