@@ -22,7 +22,7 @@ def choose(*, stories, articles, seed):
     from django.conf import settings
     from django.db.models import Count, Q
 
-    from articles.management.commands.bench_seed import SEARCH_WORDS
+    from articles.management.archive import SEARCH_WORDS
     from articles.models import Article, Section
 
     published = Article.objects.published()
