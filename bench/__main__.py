@@ -1,7 +1,10 @@
 """`make bench`: seed a throwaway database, serve it with gunicorn, load it with wrk.
 
-    python -m bench --stories 10000            # a temporary SQLite database
-    scripts/throwaway-postgres make bench      # the same on a throwaway PostgreSQL server
+    make bench SCALE=10000                     # a temporary SQLite database
+    make bench SCALE=1000000 DB=postgres       # a PostgreSQL server started for the run
+
+`python -m bench` seeds the empty database DATABASE_URL names, if any, else a temporary SQLite
+file; `make bench DB=postgres` runs it under `scripts/throwaway-postgres`.
 
 Every page is measured cold (the cache framework off: a dummy cache) and cached (local-memory
 cache), each as a share of the floor: the same gunicorn answering a constant 30 KB page in the
@@ -30,9 +33,13 @@ CACHES = [
 ]
 
 
+# A page slower than this is not worth loading: wrk would time every request out.
+FIRST_ANSWER_SECONDS = 30
+
+
 def arguments():
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--stories", type=int, default=10_000, help="stories to seed (N)")
+    parser.add_argument("--stories", type=int, default=10_000, help="stories to seed (SCALE)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; the table shows medians")
     parser.add_argument("--seconds", type=int, default=4, help="length of one measurement")
     parser.add_argument("--warmup", type=int, default=1, help="seconds of load before each")
@@ -60,7 +67,11 @@ def measure(wrk, base, page, *, cache, args, workdir, floor=False, prime=False):
     """One page under load for one round, or why it cannot be measured."""
     if page.missing:
         return report.Measurement(page=page.label, cache=cache, note=page.missing)
-    status, _body = server.fetch(base + page.paths[0])
+    try:
+        status, _body = server.fetch(base + page.paths[0], timeout=FIRST_ANSWER_SECONDS)
+    except OSError:
+        note = f"no answer in {FIRST_ANSWER_SECONDS} s"
+        return report.Measurement(page=page.label, cache=cache, note=note)
     if status != 200:
         hint = ": not built yet?" if status == 404 else ""
         return report.Measurement(page=page.label, cache=cache, note=f"HTTP {status}{hint}")
@@ -123,7 +134,6 @@ def seed_site(args, workdir):
 
     print(f"Seeding {args.stories:,} stories...", flush=True)
     seeded = server.prepare(stories=args.stories, seed=args.seed)
-    print(seeded, flush=True)
     database = server.describe_database()
     chosen = pages.choose(stories=args.stories, articles=args.articles, seed=args.seed)
     # The workers open their own connections; this process only waits from here on.
@@ -194,6 +204,8 @@ def main():
         f"# Newsroom benchmark, {now:%Y-%m-%d %H:%M} UTC\n\n{details}\n\n{table}"
         f"\nWhole run: {time.monotonic() - started:.0f} s.\n"
     )
+    print()
+    print(seeded)
     print()
     print(table)
     print(f"Written to {path} ({time.monotonic() - started:.0f} s).")
