@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,8 +68,10 @@ def measure(wrk, base, page, *, cache, args, workdir, floor=False, prime=False):
     """One page under load for one round, or why it cannot be measured."""
     if page.missing:
         return report.Measurement(page=page.label, cache=cache, note=page.missing)
+    started = time.monotonic()
     try:
         status, _body = server.fetch(base + page.paths[0], timeout=FIRST_ANSWER_SECONDS)
+        alone = time.monotonic() - started
     except OSError:
         note = f"no answer in {FIRST_ANSWER_SECONDS} s"
         return report.Measurement(page=page.label, cache=cache, note=note)
@@ -85,7 +88,8 @@ def measure(wrk, base, page, *, cache, args, workdir, floor=False, prime=False):
         load.prime(base, page.paths, passes=args.prime_passes, connections=args.connections)
     if args.warmup:
         load.run(wrk, base, paths_file, seconds=args.warmup, **common)
-    return load.run(wrk, base, paths_file, seconds=args.seconds, **common)
+    result = load.run(wrk, base, paths_file, seconds=args.seconds, **common)
+    return replace(result, alone_s=alone) if result.failed else result
 
 
 def feed_page(base, path):
