@@ -41,12 +41,20 @@ test: $(VENV)/.installed browser-tools
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
-# N stories (default 10,000) in a throwaway database, served by gunicorn on loopback, loaded by wrk.
-# More options through BENCH_ARGS (see `.venv/bin/python -m bench --help`). Under
-# `scripts/throwaway-postgres make bench` it seeds that empty PostgreSQL database instead.
-N ?= 10000
+# SCALE stories (default 10,000) in a throwaway database, served by gunicorn on loopback, loaded
+# by wrk: a temporary SQLite file (DB=sqlite), or a PostgreSQL server started for the run and
+# removed after it (DB=postgres). More options through BENCH_ARGS (`.venv/bin/python -m bench
+# --help`). N is the older name of SCALE.
+SCALE ?= $(or $(N),10000)
+DB ?= sqlite
 bench: $(VENV)/.installed
-	$(PY) -m bench --stories $(N) $(BENCH_ARGS)
+ifeq ($(DB),postgres)
+	scripts/throwaway-postgres $(PY) -m bench --stories $(SCALE) $(BENCH_ARGS)
+else ifeq ($(DB),sqlite)
+	DATABASE_URL= $(PY) -m bench --stories $(SCALE) $(BENCH_ARGS)
+else
+	@echo "DB is sqlite (the default) or postgres, not $(DB)" >&2; exit 2
+endif
 
 # The README's pictures of the product, from the demo content on a throwaway database.
 screenshots: $(VENV)/.installed

@@ -1,7 +1,10 @@
 """`make bench`: seed a throwaway database, serve it with gunicorn, load it with wrk.
 
-    python -m bench --stories 10000            # a temporary SQLite database
-    scripts/throwaway-postgres make bench      # the same on a throwaway PostgreSQL server
+    make bench SCALE=10000                     # a temporary SQLite database
+    make bench SCALE=1000000 DB=postgres       # a PostgreSQL server started for the run
+
+`python -m bench` seeds the empty database DATABASE_URL names, if any, else a temporary SQLite
+file; `make bench DB=postgres` runs it under `scripts/throwaway-postgres`.
 
 Every page is measured uncached (each request builds its page), cached in local memory and
 cached in Redis, each as a share of the floor: the same gunicorn answering a constant 30 KB page
@@ -18,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,9 +42,13 @@ def cache_setups(redis_url):
     ]
 
 
+# A page slower than this is not worth loading: wrk would time every request out.
+FIRST_ANSWER_SECONDS = 30
+
+
 def arguments():
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--stories", type=int, default=10_000, help="stories to seed (N)")
+    parser.add_argument("--stories", type=int, default=10_000, help="stories to seed (SCALE)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; the table shows medians")
     parser.add_argument("--seconds", type=int, default=4, help="length of one measurement")
     parser.add_argument("--warmup", type=int, default=1, help="seconds of load before each")
@@ -68,7 +76,13 @@ def measure(wrk, base, page, *, cache, args, workdir, floor=False, prime=False):
     """One page under load for one round, or why it cannot be measured."""
     if page.missing:
         return report.Measurement(page=page.label, cache=cache, note=page.missing)
-    status, _body = server.fetch(base + page.paths[0])
+    started = time.monotonic()
+    try:
+        status, _body = server.fetch(base + page.paths[0], timeout=FIRST_ANSWER_SECONDS)
+        alone = time.monotonic() - started
+    except OSError:
+        note = f"no answer in {FIRST_ANSWER_SECONDS} s"
+        return report.Measurement(page=page.label, cache=cache, note=note)
     if status != 200:
         hint = ": not built yet?" if status == 404 else ""
         return report.Measurement(page=page.label, cache=cache, note=f"HTTP {status}{hint}")
@@ -82,7 +96,8 @@ def measure(wrk, base, page, *, cache, args, workdir, floor=False, prime=False):
         load.prime(base, page.paths, passes=args.prime_passes, connections=args.connections)
     if args.warmup:
         load.run(wrk, base, paths_file, seconds=args.warmup, **common)
-    return load.run(wrk, base, paths_file, seconds=args.seconds, **common)
+    result = load.run(wrk, base, paths_file, seconds=args.seconds, **common)
+    return replace(result, alone_s=alone) if result.failed else result
 
 
 def feed_page(base, path):
@@ -132,7 +147,6 @@ def seed_site(args, workdir):
 
     print(f"Seeding {args.stories:,} stories...", flush=True)
     seeded = server.prepare(stories=args.stories, seed=args.seed)
-    print(seeded, flush=True)
     database = server.describe_database()
     chosen = pages.choose(stories=args.stories, articles=args.articles, seed=args.seed)
     # The workers open their own connections; this process only waits from here on.
@@ -159,7 +173,7 @@ def measure_rounds(wrk, servers, chosen, *, args, workdir):
             floors = rounds.setdefault((cache, floor_page.label), [])
             measured_floors = len(floors)
             for page in other_pages:
-                # Filling the caches once is enough; the cold set-up has none to fill.
+                # Filling the caches once is enough; the uncached set-up has none to fill.
                 prime = number == 1 and cache != report.UNCACHED and len(page.paths) > 1
                 result = measure(
                     wrk, base, page, cache=cache, args=args, workdir=workdir, prime=prime
@@ -237,6 +251,8 @@ def main():
         f"# Newsroom benchmark, {now:%Y-%m-%d %H:%M} UTC\n\n{details}\n\n{tables}"
         f"\nWhole run: {time.monotonic() - started:.0f} s.\n"
     )
+    print()
+    print(seeded)
     print()
     print(tables)
     print(f"Written to {path} ({time.monotonic() - started:.0f} s).")

@@ -7,6 +7,7 @@ latency for exact percentiles, and a Lua hook (rotate.lua) walks a list of addre
 page can rotate over many stories.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -102,8 +103,10 @@ def prime(base_url, paths, *, passes, connections, seconds=120):
     deadline = time.monotonic() + seconds
 
     def get(path):
+        # A slow or failing page is the measurement's to report, not the priming's.
         if time.monotonic() < deadline:
-            fetch(base_url + path)
+            with contextlib.suppress(OSError):
+                fetch(base_url + path)
 
     with ThreadPoolExecutor(max_workers=connections) as pool:
         list(pool.map(get, paths * passes))

@@ -21,9 +21,11 @@ def choose(*, stories, articles, seed):
     """The pages, from the seeded database (Django must be set up)."""
     from django.conf import settings
     from django.db.models import Count, Q
+    from django.urls import reverse
 
-    from articles.management.commands.bench_seed import SEARCH_WORDS
+    from articles.management.archive import SEARCH_WORDS
     from articles.models import Article, Section
+    from articles.paging import Cursor
 
     published = Article.objects.published()
     ids = list(published.order_by("-publish_at", "-pk").values_list("pk", flat=True))
@@ -40,21 +42,31 @@ def choose(*, stories, articles, seed):
         .order_by("-stories")
         .first()
     )
-    last_page = max(1, math.ceil(biggest.stories / settings.NEWSROOM_PAGE_SIZE))
-    # Deep enough to show what paging costs as the archive grows: page 50 at 10,000 stories.
+    size = settings.NEWSROOM_PAGE_SIZE
+    last_page = max(1, math.ceil(biggest.stories / size))
+    # Deep enough to show what paging costs as the archive grows: page 50 at 10,000 stories,
+    # page 500 at 100,000.
     deep = max(1, min(stories // 200, last_page))
     section = biggest.get_absolute_url()
+    deep_path = section
+    if deep > 1:
+        # Listings page by cursor: a reader reaches page `deep` through "Older stories" links,
+        # each naming the last story of the page before.
+        listed = published.filter(section=biggest).order_by("-publish_at", "-pk")
+        last_before = listed.values_list("publish_at", "pk")[(deep - 1) * size - 1]
+        deep_path += f"?before={Cursor(*last_before)}"
 
     return [
         Page(FLOOR, ["/bench/floor/"]),
         Page("front page", ["/"]),
         Page(f"article (rotating over {len(article_paths):,} stories)", article_paths),
         Page(f"section page 1 ({section})", [section]),
-        Page(f"section page {deep} of {last_page}", [f"{section}?page={deep}"]),
+        Page(f"section page {deep:,} of {last_page:,}", [deep_path]),
         Page(
             f"search (rotating over {len(SEARCH_WORDS)} words)",
             [f"/search/?q={word}" for word in SEARCH_WORDS],
         ),
+        Page("news sitemap", [reverse("articles:news-sitemap")]),
     ]
 
 

@@ -24,6 +24,9 @@ class Measurement:
     # Requests per second as a percentage of the floor's, measured right after it on the same
     # server: a ratio of neighbours stays meaningful on a machine whose load changes.
     share: float | None = None
+    # Seconds one request took with the server to itself: what is left to say of a page too
+    # slow for any request to finish under load.
+    alone_s: float | None = None
 
     @property
     def failed(self):
@@ -41,8 +44,9 @@ def median_of(rounds):
     """The median of each figure over several rounds of the same page and cache set-up."""
     first = rounds[0]
     measured = [m for m in rounds if not m.failed]
+    alone = [m.alone_s for m in rounds if m.alone_s is not None]
     if not measured:
-        return first
+        return replace(first, alone_s=statistics.median(alone) if alone else None)
     shares = [m.share for m in measured if m.share is not None]
     return Measurement(
         page=first.page,
@@ -54,6 +58,7 @@ def median_of(rounds):
         errors=sum(m.errors for m in rounds),
         note="; ".join(dict.fromkeys(m.note for m in rounds if m.note)),
         share=statistics.median(shares) if shares else None,
+        alone_s=statistics.median(alone) if alone else None,
     )
 
 
@@ -66,6 +71,8 @@ def format_table(measurements):
         note = m.note
         if m.errors and not m.failed:
             note = "; ".join(filter(None, [f"{m.errors:,} failed responses", note]))
+        if m.failed and m.alone_s is not None:
+            note = f"{note} (one request alone: {m.alone_s:.1f} s)"
         rows.append(
             [
                 m.page,

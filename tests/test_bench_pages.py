@@ -2,6 +2,7 @@ import io
 
 from django.core.management import call_command
 
+from articles.models import Article
 from bench.pages import choose, rss_feed
 from bench.report import FLOOR
 
@@ -33,3 +34,18 @@ def test_pages_rotate_over_stories_from_the_whole_archive(db, client):
         assert client.get(path).status_code == 200
     assert pages["section page 1 (/section/world/)"].paths == ["/section/world/"]
     assert any(label.startswith("search (rotating over") for label in pages)
+    # Sixty stories span hours: all of them are news.
+    news = client.get(pages["news sitemap"].paths[0])
+    assert news.status_code == 200 and news.content.count(b"<url>") == 60
+
+
+def test_the_deep_section_page_is_reached_by_cursor_as_readers_reach_it(db, client, settings):
+    settings.NEWSROOM_PAGE_SIZE = 3
+    call_command("bench_seed", stories=60, stdout=io.StringIO())
+    # 600 stories would make page 3 the deep one; the seeded World section has enough for it.
+    deep = next(page for page in choose(stories=600, articles=5, seed=1) if " of " in page.label)
+    assert deep.label.startswith("section page 3 of ")
+    world = Article.objects.published().filter(section__slug="world")
+    listed = list(world.order_by("-publish_at", "-pk").values_list("headline", flat=True))
+    html = client.get(deep.paths[0]).content.decode()
+    assert listed[5] not in html and listed[6] in html and listed[8] in html

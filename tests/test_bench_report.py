@@ -62,3 +62,13 @@ def test_a_page_that_failed_in_every_round_stays_failed():
 def test_small_shares_keep_a_decimal():
     page = Measurement("search", UNCACHED, rps=10, p50_ms=100, p99_ms=200, share=0.34)
     assert "|      0.3 % |" in format_table([page])
+
+
+def test_a_page_too_slow_for_any_request_under_load_shows_one_request_alone():
+    rounds = [
+        Measurement("search", UNCACHED, note="no response in time", alone_s=seconds)
+        for seconds in (9.5, 12.25, 10.75)
+    ]
+    summary = median_of(rounds)
+    assert summary.failed and summary.alone_s == 10.75
+    assert "| no response in time (one request alone: 10.8 s) |" in format_table([summary])

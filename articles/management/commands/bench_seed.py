@@ -1,33 +1,35 @@
 """Fill an empty, throwaway database with N published stories, fast, for `make bench`.
 
-Bulk insertion, batch by batch: stories with sections, bylines, tags, lead photos and galleries,
-shaped like a real archive (a few big sections, one to three authors, several tags, most stories
-with a credited photo). A hundred photos at most, sharing a handful of generated image files.
-Deterministic for a given --seed. Refuses a database that already holds stories: it is never
-meant for real data.
+Stories with sections, bylines, tags, lead photos and galleries, shaped like a real archive (a
+few big sections, one to three authors, two to four tags, most stories with a credited photo,
+years of publication times), made by `articles.management.archive` and written by bulk
+insertion (`articles.management.bulk`): COPY on PostgreSQL, two streams at once when the
+machine has the cores; long executemany batches in one transaction elsewhere. A hundred photos
+at most, saved one by one, sharing a handful of generated image files. Deterministic for a
+given --seed. Refuses a database that already holds stories: it is never meant for real data.
 """
 
+import contextlib
+import functools
+import os
 import random
+import threading
 import time
-from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from articles.management import bulk
+from articles.management.archive import Archive, Cast, sentence, words
 from articles.management.commands.load_demo import PHOTOS as DEMO_PALETTES
 from articles.management.commands.load_demo import demo_image
-from articles.models import Article, ArticlePhoto, Author, Byline, Photo, Section, Status
-
-
-def words(text):
-    return text.split()
-
+from articles.models import Article, ArticlePhoto, Author, Byline, Photo, Section
 
 # name, slug, share of the stories: a big World section gives `make bench` its deep pages.
 SECTIONS = [
@@ -61,25 +63,10 @@ AGENCIES = [
     ("Staff photo/Tom Reed", "© The Newsroom Ltd. All rights reserved."),
     ("EPA", "© EPA. All rights reserved."),
 ]
-WORDS = words(
-    """government minister council report figures week month year people city country region
-    officials said would could market prices growth talks agreement plan budget workers union
-    strike harbour port ships cargo energy power grid storm flood rain drought farmers crops
-    scientists study research data hospital patients doctors school teachers pupils court
-    judge ruling police station railway trains bridge river coast island village border
-    election voters party leader campaign debate vote parliament law bill reform tax bank
-    rates inflation shares investors company profits jobs factory exports imports trade deal
-    summit leaders visit crisis support aid water food fuel gas oil wind solar satellite
-    launch rocket museum theatre festival film music season team match final coach players
-    record result league crowd stadium morning evening night early late new old first
-    last major small local national international public private senior former rising falling"""
-)
-# Words common in every batch of stories, for the benchmark's search requests.
-SEARCH_WORDS = ["harbour", "election", "drought", "satellite", "festival", "inflation"]
-
 IMAGE_SIZE = (1200, 675)
 IMAGE_FILES = 5
-PARAGRAPHS = 2_000
+# The tables the stories fill, in an order that satisfies their foreign keys.
+STORY_MODELS = [Article, Byline, TaggedItem, ArticlePhoto]
 
 
 class Command(BaseCommand):
@@ -88,59 +75,85 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--stories", type=int, default=10_000)
         parser.add_argument("--seed", type=int, default=5, help="Same seed, same stories.")
-        parser.add_argument("--batch-size", type=int, default=2_000)
+        parser.add_argument("--batch-size", type=int, default=5_000)
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            help="PostgreSQL: streams written at once (default: one per CPU, two at most)",
+        )
 
-    def handle(self, *, stories, seed, batch_size, **options):
+    def handle(self, *, stories, seed, batch_size, jobs, verbosity, **options):
         if Article.objects.exists():
             raise CommandError(
                 "bench_seed fills an empty, throwaway database; this one already has stories."
             )
         started = time.monotonic()
-        self.rng = random.Random(seed)
-        self.paragraphs = [self.paragraph() for _ in range(PARAGRAPHS)]
+        rng = random.Random(seed)
         with transaction.atomic():
-            sections = self.sections()
-            authors = self.authors(count=max(10, min(500, stories // 50)))
-            tags = self.tags()
-            photos = self.photos(count=max(10, min(100, stories // 100)))
-        self.article_type = ContentType.objects.get_for_model(Article)
-        now = timezone.now()
-        for start in range(0, stories, batch_size):
-            with transaction.atomic():
-                self.batch(
-                    range(start, min(start + batch_size, stories)),
-                    now=now,
-                    sections=sections,
-                    authors=authors,
-                    tags=tags,
-                    photos=photos,
-                )
-            if options["verbosity"] > 1:
-                self.stdout.write(f"  {min(start + batch_size, stories):,} stories")
+            cast = self.cast(rng, stories=stories)
+        times = {"photos and other shared rows": time.monotonic() - started}
+        archive = Archive(stories=stories, seed=seed, now=timezone.now(), cast=cast)
+        batches = [
+            (start, min(start + batch_size, stories)) for start in range(0, stories, batch_size)
+        ]
+        jobs = self.jobs(jobs)
+        progress = Progress(self.stdout if verbosity else None, total=stories)
+        tables = [model._meta.db_table for model in STORY_MODELS]
+        with bulk.indexes_set_aside(tables, jobs=jobs) as set_aside:
+            bulk.share_out(
+                batches, functools.partial(write, archive=archive, progress=progress), jobs=jobs
+            )
+            times[f"stories ({jobs} stream{'s' if jobs > 1 else ''})"] = progress.elapsed()
+            if set_aside and verbosity:
+                self.stdout.write(f"  Building {len(set_aside)} indexes again...")
+            lap = time.monotonic()
+        bulk.reset_sequences(STORY_MODELS)
+        if set_aside:
+            times["indexes"] = time.monotonic() - lap
+        # VACUUM cannot run in a transaction: a test's seeding goes without.
+        if not connection.in_atomic_block:
+            lap = time.monotonic()
+            bulk.analyze()
+            times["statistics"] = time.monotonic() - lap
+        elapsed = time.monotonic() - started
         self.stdout.write(
-            f"Seeded {stories:,} published stories ({len(sections)} sections, {len(authors)} "
-            f"authors, {len(tags)} tags, {len(photos)} photos) in "
-            f"{time.monotonic() - started:.1f} s."
+            f"Seeded {stories:,} published stories ({len(cast.sections)} sections, "
+            f"{len(cast.authors)} authors, {len(cast.tags)} tags, {len(cast.photos)} photos) "
+            f"in {elapsed:.1f} s, {stories / elapsed:,.0f} stories/s: "
+            + ", ".join(f"{step} {seconds:.0f} s" for step, seconds in times.items())
+            + "."
         )
 
-    def sentence(self, words):
-        text = " ".join(self.rng.choices(WORDS, k=words))
-        return text[0].upper() + text[1:]
+    def jobs(self, requested):
+        """How many connections write at once: PostgreSQL takes several COPY streams, each
+        computing its own search vectors; a test's transaction must see every row, so one."""
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return 1
+        return requested or min(2, os.cpu_count() or 1)
 
-    def paragraph(self):
-        return " ".join(f"{self.sentence(self.rng.randint(9, 22))}." for _ in range(3))
+    def cast(self, rng, *, stories):
+        """Sections, authors, tags and photos: the few rows that all the stories share."""
+        sections = self.sections()
+        return Cast(
+            sections=[section.pk for section in sections],
+            section_shares=[share for _name, _slug, share in SECTIONS],
+            authors=[a.pk for a in self.authors(rng, count=max(10, min(500, stories // 50)))],
+            tags=[tag.pk for tag in self.tags()],
+            photos=[p.pk for p in self.photos(rng, count=max(10, min(100, stories // 100)))],
+            article_type=ContentType.objects.get_for_model(Article).pk,
+        )
 
     def sections(self):
         Section.objects.bulk_create(
             Section(name=name, slug=slug, position=position, description=f"{name} news.")
             for position, (name, slug, _share) in enumerate(SECTIONS)
         )
-        by_slug = {section.slug: section for section in Section.objects.all()}
-        return [(by_slug[slug], share) for _name, slug, share in SECTIONS]
+        by_slug = Section.objects.in_bulk(field_name="slug")
+        return [by_slug[slug] for _name, slug, _share in SECTIONS]
 
-    def authors(self, *, count):
+    def authors(self, rng, *, count):
         names = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
-        self.rng.shuffle(names)
+        rng.shuffle(names)
         return Author.objects.bulk_create(
             Author(name=name, slug=slugify(name), bio=f"{name} reports for The Newsroom.")
             for name in names[:count]
@@ -150,7 +163,7 @@ class Command(BaseCommand):
         names = TOPICS + [f"{region} {topic}" for region in REGIONS for topic in TOPICS]
         return Tag.objects.bulk_create(Tag(name=name, slug=slugify(name)) for name in names)
 
-    def photos(self, *, count):
+    def photos(self, rng, *, count):
         # One by one through save(), unlike the stories: whatever a photo needs beyond its row
         # is made there. They are few and shared by many stories, as agency pictures are.
         files = []
@@ -166,7 +179,7 @@ class Command(BaseCommand):
             topic = TOPICS[number % len(TOPICS)]
             photo = Photo(
                 image=files[number % len(files)],
-                caption=f"{self.sentence(10)}.",
+                caption=f"{sentence(rng, 10)}.",
                 alt_text=f"A photograph illustrating a story about {topic}",
                 credit=credit,
                 copyright_notice=notice,
@@ -177,44 +190,58 @@ class Command(BaseCommand):
             photos.append(photo)
         return photos
 
-    def batch(self, numbers, *, now, sections, authors, tags, photos):
-        rng = self.rng
-        section_list = [section for section, _share in sections]
-        shares = [share for _section, share in sections]
-        articles = []
-        for number in numbers:
-            headline = self.sentence(rng.randint(6, 11))
-            # About 150 stories a day, newest first: the archive reaches back in time with N.
-            published = now - timedelta(minutes=10 * number + rng.randint(0, 9))
-            articles.append(
-                Article(
-                    headline=headline,
-                    slug=f"{slugify(headline)[:80].strip('-')}-{number}",
-                    dek=f"{self.sentence(rng.randint(12, 24))}.",
-                    body="".join(
-                        f"<p>{text}</p>" for text in rng.sample(self.paragraphs, rng.randint(5, 9))
-                    ),
-                    section=rng.choices(section_list, weights=shares)[0],
-                    lead_photo=rng.choice(photos) if rng.random() < 0.85 else None,
-                    status=Status.PUBLISHED,
-                    publish_at=published,
-                    first_published_at=published,
-                )
-            )
-        articles = Article.objects.bulk_create(articles)
 
-        bylines, tagged, gallery = [], [], []
-        for article in articles:
-            count = rng.choices([1, 2, 3], weights=[70, 25, 5])[0]
-            for position, author in enumerate(rng.sample(authors, count)):
-                bylines.append(Byline(article=article, author=author, position=position))
-            for tag in rng.sample(tags, rng.randint(2, 5)):
-                tagged.append(
-                    TaggedItem(tag=tag, content_type=self.article_type, object_id=article.pk)
+class Progress:
+    """Stories written so far, told every tenth of the way, from any thread."""
+
+    def __init__(self, stdout, *, total):
+        self.stdout, self.total, self.started = stdout, total, time.monotonic()
+        self.done = 0
+        self.lock = threading.Lock()
+
+    def elapsed(self):
+        return time.monotonic() - self.started
+
+    def add(self, count):
+        with self.lock:
+            tenths = self.done * 10 // self.total
+            self.done += count
+            if self.stdout and self.done * 10 // self.total > tenths:
+                self.stdout.write(
+                    f"  {self.done:,} of {self.total:,} stories, {self.elapsed():.0f} s, "
+                    f"{self.done / self.elapsed():,.0f} stories/s"
                 )
-            if rng.random() < 0.1:
-                for position, photo in enumerate(rng.sample(photos, rng.randint(1, 3))):
-                    gallery.append(ArticlePhoto(article=article, photo=photo, position=position))
-        Byline.objects.bulk_create(bylines)
-        TaggedItem.objects.bulk_create(tagged)
-        ArticlePhoto.objects.bulk_create(gallery)
+
+
+def write(batches, *, archive, progress):
+    # Stories come with their primary keys, for their links to point at.
+    tables = [bulk.Table(model, with_pk=model is Article) for model in STORY_MODELS]
+    with skipped_foreign_key_checks():
+        for start, stop in batches:
+            batch = archive.batch(start, stop)
+            rows = [batch.articles, batch.bylines, batch.tagged, batch.gallery]
+            for table, table_rows in zip(tables, rows, strict=True):
+                bulk.insert(table, table_rows)
+            progress.add(stop - start)
+
+
+@contextlib.contextmanager
+def skipped_foreign_key_checks():
+    """PostgreSQL checks each new row's foreign keys, millions of look-ups at commit; the rows
+    made here point only at rows made just before them. Only a superuser may skip the checks,
+    and only this transaction's writes skip them."""
+    if connection.vendor != "postgresql" or not is_superuser():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+    yield
+    # Not on an error: the transaction is rolled back then, and the setting with it.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def is_superuser():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        return cursor.fetchone()[0]
