@@ -140,10 +140,11 @@ def share_out(tasks, work, *, jobs):
     remaining = iter(tasks)
     lock = threading.Lock()
     done = object()
+    stop = threading.Event()
 
     def claim():
         with lock:
-            return next(remaining, done)
+            return done if stop.is_set() else next(remaining, done)
 
     def run():
         try:
@@ -153,8 +154,14 @@ def share_out(tasks, work, *, jobs):
             connection.close()
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for future in [pool.submit(run) for _ in range(jobs)]:
-            future.result()
+        futures = [pool.submit(run) for _ in range(jobs)]
+        try:
+            for future in futures:
+                future.result()
+        except BaseException:
+            # A failed thread or Ctrl-C: the others finish the task in hand and take no more.
+            stop.set()
+            raise
 
 
 def analyze():
