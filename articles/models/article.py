@@ -282,6 +282,8 @@ class Article(EditorialWorkflow, EditLocking):
             models.Index(fields=["status", "embargo_until"], name="article_embargo_idx"),
             # The admin's story list, every state at once, newest first.
             models.Index(fields=["-publish_at", "-id"], name="article_newest_idx"),
+            # The news sitemap: stories first published in the last two days.
+            models.Index(fields=["first_published_at"], name="article_first_published_idx"),
             # The front page's lead: the newest top story, however few there are.
             models.Index(
                 fields=["is_top_story", "status", "-publish_at"], name="article_top_story_idx"
