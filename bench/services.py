@@ -12,14 +12,10 @@ import subprocess
 import time
 from pathlib import Path
 
+from bench.server import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_CONFIG = ROOT / "deploy" / "nginx.conf"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def program(name, *, package):

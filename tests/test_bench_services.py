@@ -8,7 +8,7 @@ def test_nginx_serves_the_benchmark_file_beside_the_committed_configuration(tmp_
     static.mkdir()
     (static / "article.html").write_bytes(b"<!DOCTYPE html><title>Same bytes</title>")
     # Nothing listens upstream: only the file is asked for.
-    upstream = f"127.0.0.1:{services.free_port()}"
+    upstream = f"127.0.0.1:{server.free_port()}"
     with services.nginx(tmp_path / "nginx", upstream=upstream, static_files=static) as base:
         status, body = server.fetch(base + "/bench-static/article.html")
         assert (status, body) == (200, b"<!DOCTYPE html><title>Same bytes</title>")
