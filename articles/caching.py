@@ -31,6 +31,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, se
 from django.utils.http import http_date
 
 VERSION_KEY = "newsroom:content-version"
+SHARED_KEY = "newsroom:shared-version"
 NEVER = float("inf")
 # The only query parameters reader pages read; others (utm_source=...) share one entry.
 PAGE_PARAMETERS = ("page", "p", "q", "sort", "before", "after")
@@ -50,12 +51,20 @@ class ContentVersion:
     changed_at: float  # a Unix time: when readers last saw anything change
 
 
-def content_changed():
-    """Everything readers see may have changed: every cached page is stale from now on."""
-    _new_version()
-    # Inside a transaction another request can rebuild pages from the data as it was before
-    # the commit; a second new version once it commits drops whatever it cached meanwhile.
-    transaction.on_commit(_new_version)
+def content_changed(*, shared=True):
+    """Everything readers see may have changed: every cached page is stale from now on.
+
+    `shared=False` for a change to one story alone: its own fragments (articles.fragments)
+    carry its version, and every other story's stay good. Anything several stories show - a
+    section, an author, a photo, a tag - changes the shared version too.
+    """
+    changes = [_new_version, _new_shared_version] if shared else [_new_version]
+    for change in changes:
+        change()
+        # Inside a transaction another request can rebuild pages from the data as it was
+        # before the commit; a second new version once it commits drops whatever it cached
+        # meanwhile.
+        transaction.on_commit(change)
 
 
 def _new_version(now=None):
@@ -64,14 +73,28 @@ def _new_version(now=None):
     return version
 
 
+def _new_shared_version():
+    token = uuid.uuid4().hex
+    cache.set(SHARED_KEY, token, timeout=None)
+    return token
+
+
 def current_version(now=None):
     """The version pages are filed under; a new one once a scheduled change has come due."""
     now = now or timezone.now()
     version = cache.get(VERSION_KEY) or _new_version(now)
     if _next_change(version, now) <= now.timestamp():
+        # A photo's licence running out changes every card that shows it.
+        _new_shared_version()
         version = _new_version(now)
         _next_change(version, now)
     return version
+
+
+def shared_version():
+    """The token of what several stories show, which every story's fragments are filed under."""
+    current_version()  # turns the shared version over too when a scheduled change is due
+    return cache.get(SHARED_KEY) or _new_shared_version()
 
 
 # What this worker already knows of each version's next change: one version's answer never
@@ -109,13 +132,25 @@ def _next_visible_change(now):
     return min((moment.timestamp() for moment in moments if moment), default=NEVER)
 
 
+# Values remembered by this worker, by name and version: a version's value never changes.
+_remembered = {}
+
+
 def remember(name, compute):
-    """A value derived from content, kept until content changes (e.g. the section menu)."""
+    """A value derived from content, kept until content changes (e.g. the section menu).
+
+    Shared by every request a worker serves: callers must not change it.
+    """
     key = f"newsroom:{name}:{current_version().token}"
-    value = cache.get(key)
+    value = _remembered.get(key)
     if value is None:
-        value = compute()
-        cache.set(key, value, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+        if len(_remembered) > 100:
+            _remembered.clear()
+        _remembered[key] = value
     return value
 
 

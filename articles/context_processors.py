@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles.caching import remember
@@ -10,6 +11,17 @@ def nav_sections():
     return remember("nav-sections", lambda: list(Section.objects.all()))
 
 
+def masthead():
+    """The masthead with its section menu, drawn once until content changes."""
+    return remember(
+        "masthead",
+        lambda: render_to_string(
+            "_masthead.html",
+            {"site_name": settings.NEWSROOM_SITE_NAME, "nav_sections": nav_sections()},
+        ),
+    )
+
+
 def site(request):
     return {
         "site_name": settings.NEWSROOM_SITE_NAME,
@@ -18,4 +30,5 @@ def site(request):
         ),
         # Lazy: pages that don't show navigation (admin, feeds) don't pay for it.
         "nav_sections": nav_sections,
+        "masthead": masthead,
     }

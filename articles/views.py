@@ -6,6 +6,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
@@ -16,7 +17,8 @@ from taggit.models import Tag
 
 from articles import jsonld
 from articles.context_processors import nav_sections
-from articles.models import Article, Author, Section
+from articles.fragments import Card, Story, draw_cards, story_fragment
+from articles.models import Article, Author
 from articles.models.article import bylines_prefetch
 from articles.paging import Cursor, page_of
 from articles.search import NEWEST, ORDERS, RELEVANCE, clean_query, search
@@ -38,7 +40,7 @@ class ArticleListView(ListView):
     title = "Latest stories"
 
     def get_queryset(self):
-        return Article.objects.published().cards().prefetch_related(bylines_prefetch())
+        return Article.objects.published().listed()
 
     def get_context_data(self, **kwargs):
         try:
@@ -52,7 +54,10 @@ class ArticleListView(ListView):
             self.object_list, before=before, after=after, size=settings.NEWSROOM_PAGE_SIZE
         )
         kwargs.setdefault("title", self.title)
-        return super().get_context_data(object_list=page.stories, page=page, **kwargs)
+        cards = draw_cards(
+            [Card(story) for story in page.stories], load=Article.objects.cards_by_id
+        )
+        return super().get_context_data(object_list=page.stories, page=page, cards=cards, **kwargs)
 
 
 class HomeView(TemplateView):
@@ -63,10 +68,10 @@ class HomeView(TemplateView):
     per_section = 4
 
     def get_context_data(self, **kwargs):
-        cards = Article.objects.published().cards()
-        lead = cards.filter(is_top_story=True).first()
+        listed = Article.objects.published().listed()
+        lead = listed.filter(is_top_story=True).first()
         latest = list(
-            (cards.exclude(pk=lead.pk) if lead else cards)[: self.latest_count + (not lead)]
+            (listed.exclude(pk=lead.pk) if lead else listed)[: self.latest_count + (not lead)]
         )
         if lead is None and latest:
             lead = latest.pop(0)
@@ -74,7 +79,7 @@ class HomeView(TemplateView):
         sections = nav_sections()
         by_section = defaultdict(list)
         # Section blocks skip the stories already shown above them.
-        for story in cards.exclude(pk__in=shown).newest_per_section(
+        for story in listed.exclude(pk__in=shown).newest_per_section(
             [section.pk for section in sections], self.per_section
         ):
             by_section[story.section_id].append(story)
@@ -85,10 +90,27 @@ class HomeView(TemplateView):
             )
             if stories:
                 blocks.append((section, stories))
-        everything = [lead, *latest, *(story for _, stories in blocks for story in stories)]
-        prefetch_related_objects([story for story in everything if story], bylines_prefetch())
+        # Every card of the page at once: the ones not kept yet are loaded in one query.
+        below = [story for _, stories in blocks for story in stories]
+        cards = iter(
+            draw_cards(
+                [Card(lead, featured=True)] * bool(lead)
+                + [Card(story, level=3) for story in latest + below],
+                load=Article.objects.cards_by_id,
+            )
+        )
+        lead_card = next(cards) if lead else None
+        latest_cards = [next(cards) for _ in latest]
+        block_cards = [(section, [next(cards) for _ in stories]) for section, stories in blocks]
         return super().get_context_data(
-            lead=lead, latest=latest, section_blocks=blocks, nav_sections=sections, **kwargs
+            lead=lead,
+            latest=latest,
+            section_blocks=blocks,
+            lead_card=lead_card,
+            latest_cards=latest_cards,
+            block_cards=block_cards,
+            nav_sections=sections,
+            **kwargs,
         )
 
 
@@ -98,7 +120,11 @@ class LatestView(ArticleListView):
 
 class SectionView(ArticleListView):
     def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        # From the section menu every page has already: no query.
+        sections = {section.slug: section for section in nav_sections()}
+        if self.kwargs["slug"] not in sections:
+            raise Http404("No such section.")
+        self.section = sections[self.kwargs["slug"]]
         return super().get_queryset().filter(section=self.section)
 
     def get_context_data(self, **kwargs):
@@ -148,12 +174,13 @@ class SearchView(ListView):
         self.order = self.request.GET.get("sort")
         if self.order not in ORDERS:
             self.order = RELEVANCE
-        stories = Article.objects.published().cards().prefetch_related(bylines_prefetch())
-        return search(stories, self.query, order=self.order, limit=SEARCH_LIMIT)
+        return search(
+            Article.objects.published().listed(), self.query, order=self.order, limit=SEARCH_LIMIT
+        )
 
     def get_context_data(self, **kwargs):
         params = {"q": self.query} | ({"sort": NEWEST} if self.order == NEWEST else {})
-        return super().get_context_data(
+        context = super().get_context_data(
             title=f"Search results for “{self.query}”" if self.query else "Search",
             query=self.query,
             order=self.order,
@@ -162,11 +189,18 @@ class SearchView(ListView):
             search_limit=SEARCH_LIMIT,
             **kwargs,
         )
+        context["cards"] = draw_cards(
+            [Card(story) for story in context["article_list"]], load=Article.objects.cards_by_id
+        )
+        return context
 
 
 class ArticleDetailView(DetailView):
+    # The story's own HTML is kept between requests (articles.fragments).
+    keep_story = True
+
     def get_queryset(self):
-        return Article.objects.published().with_card_data().prefetch_related("tags", "corrections")
+        return Article.objects.published().select_related("section", "lead_photo")
 
     def get(self, request, *args, **kwargs):
         try:
@@ -184,17 +218,37 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        story = story_fragment(
+            article, self.request, draw=lambda: self.draw_story(article), keep=self.keep_story
+        )
+        related = list(
+            Article.objects.published().related_to(article, tag_ids=story.tag_ids).cards()[:4]
+        )
+        return super().get_context_data(
+            story=story,
+            related=related,
+            related_cards=draw_cards([Card(s, level=3, brief=True) for s in related]),
+            **kwargs,
+        )
+
+    def draw_story(self, article):
+        """The story's part of its page: what only the story itself decides."""
+        prefetch_related_objects([article], bylines_prefetch(), "tags", "corrections")
         absolute = self.request.build_absolute_uri
         photo = article.public_lead_photo
         share_image = photo.syndication_rendition if photo else None
-        related = Article.objects.published().related_to(article).cards()[:4]
-        return super().get_context_data(
-            canonical_url=absolute(article.get_absolute_url()),
-            share_image=share_image,
-            share_image_url=absolute(share_image.url) if share_image else "",
-            structured_data=jsonld.script(jsonld.news_article(article, absolute=absolute)),
-            related=related,
-            **kwargs,
+        context = {
+            "article": article,
+            "site_name": settings.NEWSROOM_SITE_NAME,
+            "canonical_url": absolute(article.get_absolute_url()),
+            "share_image": share_image,
+            "share_image_url": absolute(share_image.url) if share_image else "",
+            "structured_data": jsonld.script(jsonld.news_article(article, absolute=absolute)),
+        }
+        return Story(
+            meta=render_to_string("articles/_story_meta.html", context),
+            html=render_to_string("articles/_story.html", context),
+            tag_ids=[tag.pk for tag in article.tags.all()],
         )
 
 
@@ -233,8 +287,10 @@ def server_error(request):
 class ArticlePreviewView(ArticleDetailView):
     """An unpublished story exactly as readers will see it, for its editors and writers only."""
 
+    keep_story = False  # drafts change with every save, and nobody else may see them
+
     def get_queryset(self):
-        return Article.objects.with_card_data().prefetch_related("tags", "corrections")
+        return Article.objects.select_related("section", "lead_photo")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

@@ -100,8 +100,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Local memory holds 300 pages by default: too few for a news site of any size.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom?max_entries=10000")}
+# Local memory holds 300 entries by default: too few for the pages and story fragments of a news
+# site of any size.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom?max_entries=30000")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -215,6 +216,10 @@ NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600
 # Off, every request builds its page (the menu and content version stay cached): how `make
 # bench` measures uncached pages.
 NEWSROOM_STORE_PAGES = env.bool("NEWSROOM_STORE_PAGES", default=True)
+# Each story's own HTML (its cards, its page's story) is kept this long between requests, filed
+# under the story's version (articles.fragments); off, it is drawn afresh on every request.
+NEWSROOM_STORE_FRAGMENTS = env.bool("NEWSROOM_STORE_FRAGMENTS", default=True)
+NEWSROOM_FRAGMENT_CACHE_SECONDS = env.int("NEWSROOM_FRAGMENT_CACHE_SECONDS", default=86_400)
 # Photo uploads over either limit are refused with a message. Pillow itself refuses anything
 # over about 179 megapixels, whatever this says.
 NEWSROOM_MAX_UPLOAD_BYTES = env.int("NEWSROOM_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)

@@ -49,8 +49,9 @@ def test_with_pages_not_stored_every_request_builds_its_page(
     make_article(headline="Harbour reopens")
     warm_site()
     first = html(client, "/")
-    # The menu and the content version still come from the cache: only the page's own queries.
-    with django_assert_num_queries(4):
+    # The menu, the content version and the cards still come from the cache: only the page's
+    # own queries (the lead, the latest, the section blocks).
+    with django_assert_num_queries(3):
         assert html(client, "/") == first
 
 
@@ -94,7 +95,7 @@ def test_search_results_are_not_stored(client, make_article, django_assert_num_q
     make_article(headline="Harbour reopens")
     warm_site()
     client.get("/search/?q=harbour")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):  # the count and the page; the cards are kept
         client.get("/search/?q=harbour")
 
 
@@ -227,8 +228,8 @@ def test_after_a_change_the_first_page_also_looks_up_when_content_next_changes(
 ):
     story = make_article()
     # the next scheduled change (publish times, embargoes, photo licences), the section menu,
-    # then the page's own four
-    with django_assert_num_queries(4 + 4):
+    # then the page's own five
+    with django_assert_num_queries(4 + 5):
         client.get("/")
     with django_assert_num_queries(6):  # a page not cached yet: only its own queries
         client.get(story.get_absolute_url())

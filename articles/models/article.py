@@ -33,6 +33,8 @@ CARD_FIELDS = (
     "created_at",
     "section",
     "lead_photo",
+    # Files the card's kept HTML (articles.fragments).
+    "version",
 )
 STATE_LABELS = dict(Status.choices) | {"scheduled": "Scheduled", "embargoed": "Embargoed"}
 
@@ -114,18 +116,33 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.select_related("section", "lead_photo").only(*CARD_FIELDS)
 
+    def listed(self):
+        """Stories as a listing needs them before their cards are drawn: id, time, version.
+
+        Cards are kept between requests (articles.fragments); `cards_by_id` loads the few
+        that must be drawn.
+        """
+        return self.values_list("pk", "publish_at", "version", "section_id", named=True)
+
+    def cards_by_id(self, ids, *, bylines=True):
+        """Complete stories for the cards to draw, by id: with their bylines unless brief."""
+        stories = self.filter(pk__in=ids).cards()
+        return (stories.prefetch_related(bylines_prefetch()) if bylines else stories).in_bulk()
+
     def with_card_data(self):
         """Everything a story card shows, in a constant number of queries."""
         return self.select_related("section", "lead_photo").prefetch_related(bylines_prefetch())
 
-    def related_to(self, article, count=4):
+    def related_to(self, article, count=4, tag_ids=None):
         """The newest stories in `article`'s section or sharing a tag with it.
 
         Candidates come from short index walks - the section's newest stories and each tag's
         most recently created - so the cost stays the same however large the archive; a scan
-        of every story in the section or tag would grow with it. Uses the article's prefetched
-        tags when it has them.
+        of every story in the section or tag would grow with it. The article's tags are
+        `tag_ids` when given, else its (prefetched, when it has them) tags.
         """
+        if tag_ids is None:
+            tag_ids = [tag.pk for tag in article.tags.all()]
         candidates = []
         if article.section_id:
             candidates.append(
@@ -138,10 +155,10 @@ class ArticleQuerySet(models.QuerySet):
         from taggit.models import TaggedItem
 
         stories = ContentType.objects.get_for_model(Article)
-        for tag in article.tags.all():
+        for tag_id in tag_ids:
             # Drafts tagged alike may take places here: a few spare ones make up for them.
             candidates.append(
-                TaggedItem.objects.filter(tag=tag, content_type=stories)
+                TaggedItem.objects.filter(tag_id=tag_id, content_type=stories)
                 .order_by("-object_id")
                 .values("object_id")[: count * 2]
             )
@@ -164,7 +181,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def newest_per_section(self, section_ids, count):
-        """The newest `count` stories of each section, in one query.
+        """The newest `count` stories of each section, in one query, in no particular order.
 
         One short walk of the (section, status, publish time) index per section, however large
         the archive: a sliced subquery per section, which SQLite and PostgreSQL both allow
@@ -172,12 +189,10 @@ class ArticleQuerySet(models.QuerySet):
         """
         if not section_ids:
             return self.none()
-        return self.in_any(
-            [
-                self.filter(section_id=pk).order_by("-publish_at", "-pk").values("pk")[:count]
-                for pk in section_ids
-            ]
-        )
+        walk = self.order_by("-publish_at", "-pk").values("pk")
+        # Unordered: sorting the few rows found is the caller's, and an ORDER BY here made
+        # SQLite walk the whole archive in time order instead of looking the rows up.
+        return self.in_any([walk.filter(section_id=pk)[:count] for pk in section_ids]).order_by()
 
     def in_any(self, subqueries):
         """Stories whose id one of the (ordered, sliced) one-column subqueries gives.
@@ -325,7 +340,8 @@ class Article(EditorialWorkflow, EditLocking):
                 kwargs["update_fields"] = [*kwargs["update_fields"], "version"]
         super().save(*args, **kwargs)
         if self.concerns_readers:
-            content_changed()
+            # The new version files the story's own fragments afresh; no one else's changed.
+            content_changed(shared=False)
 
     @property
     def concerns_readers(self):
@@ -347,7 +363,7 @@ class Article(EditorialWorkflow, EditLocking):
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
         if self.concerns_readers:
-            content_changed()
+            content_changed(shared=False)
         return result
 
     @property

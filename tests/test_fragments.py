@@ -1,0 +1,173 @@
+"""Each story's cards and page fragment are kept between requests (articles.fragments): what
+readers see must still change the moment anything it shows changes, and only then."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.fragments import Card, draw_cards
+from articles.models import Article
+from articles.models.article import ArticleQuerySet
+
+
+@pytest.fixture(autouse=True)
+def _pages_built_every_time(settings):
+    # What is under test is the fragments: no page comes whole from the cache here.
+    settings.NEWSROOM_STORE_PAGES = False
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 7 * 24 * 3600
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """The ids of the stories whose cards had to be drawn, request after request."""
+    ids = []
+    load = ArticleQuerySet.cards_by_id
+
+    def spy(self, wanted, **kwargs):
+        ids.extend(wanted)
+        return load(self, wanted, **kwargs)
+
+    monkeypatch.setattr(ArticleQuerySet, "cards_by_id", spy)
+    return ids
+
+
+def html(client, url, **headers):
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_cards_are_drawn_once_and_shared_by_every_page(client, make_article, make_section, drawn):
+    section = make_section(slug="world")
+    stories = [make_article(section=section, tags=["port"]) for _ in range(3)]
+    html(client, "/")
+    assert sorted(drawn) == sorted(story.pk for story in stories)
+    drawn.clear()
+    html(client, "/")
+    html(client, "/latest/")
+    html(client, "/tag/port/")
+    # The front page's cards are level 3 and the listings' level 2: drawn once more each.
+    assert sorted(drawn) == sorted(story.pk for story in stories)
+    drawn.clear()
+    html(client, "/section/world/")
+    assert drawn == []
+
+
+def test_publishing_a_story_draws_only_its_own_card(
+    client, make_article, make_section, make_author, drawn
+):
+    section, author = make_section(), make_author()
+    make_article(headline="Older story", section=section, authors=[author])
+    html(client, "/latest/")
+    drawn.clear()
+    new = make_article(headline="Breaking story", section=section, authors=[author])
+    page = html(client, "/latest/")
+    assert "Breaking story" in page and "Older story" in page
+    assert drawn == [new.pk]
+
+
+def test_an_edit_shows_on_every_page_at_once(client, make_article, make_section, make_author):
+    section, author = make_section(slug="world"), make_author(slug="ann")
+    story = make_article(
+        headline="Harbour reopens", section=section, authors=[author], tags=["port"]
+    )
+    neighbour = make_article(section=section)
+    pages = [
+        "/",
+        "/latest/",
+        "/section/world/",
+        "/tag/port/",
+        "/author/ann/",
+        "/search/?q=harbour",
+        neighbour.get_absolute_url(),  # among its related stories
+        story.get_absolute_url(),
+    ]
+    for url in pages:
+        assert "Harbour reopens" in html(client, url), url
+    story.headline = "Harbour reopens after the strike"
+    story.save()
+    for url in pages:
+        assert "Harbour reopens after the strike" in html(client, url), url
+
+
+def test_shared_things_show_their_change_on_every_card_and_story(
+    client, make_article, make_photo, make_section, make_author
+):
+    photo, section, author = (
+        make_photo(credit="Reuters", copyright_notice="© Reuters 2023"),
+        make_section(name="World"),
+        make_author(name="Ann"),
+    )
+    story = make_article(lead_photo=photo, section=section, authors=[author])
+    url = story.get_absolute_url()
+    for page in [html(client, "/"), html(client, "/latest/"), html(client, url)]:
+        assert "Photo: Reuters" in page and ">World<" in page and "Ann" in page
+    assert "© Reuters 2023" in html(client, url)
+    photo.credit, photo.copyright_notice = "AP", "© AP 2024"
+    photo.save()
+    section.name = "Planet"
+    section.save()
+    author.name = "Ann Lee"
+    author.save()
+    for page in [html(client, "/"), html(client, "/latest/"), html(client, url)]:
+        assert "Photo: AP" in page and ">Planet<" in page and "Ann Lee" in page
+        assert "Reuters" not in page and ">World<" not in page
+    assert "© AP 2024" in html(client, url)
+
+
+def test_a_renamed_tag_shows_on_its_stories_at_once(client, make_article):
+    story = make_article(tags=["Port"])
+    url = story.get_absolute_url()
+    assert ">Port</a>" in html(client, url)
+    tag = Tag.objects.get(name="Port")
+    tag.name = "Harbour"
+    tag.save()
+    story_page = html(client, url)
+    assert ">Harbour</a>" in story_page and ">Port</a>" not in story_page
+
+
+def test_a_card_loses_its_photo_when_the_licence_runs_out(client, make_article, make_photo):
+    expires = timezone.now() + timedelta(hours=2)
+    photo = make_photo(rights_expire_at=expires)
+    make_article(lead_photo=photo)
+    assert "<picture>" in html(client, "/latest/")
+    with time_machine.travel(expires + timedelta(seconds=1), tick=False):
+        assert "<picture>" not in html(client, "/latest/")
+
+
+def test_the_story_fragment_is_kept_apart_for_each_host(client, make_article, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "news.example.com"]
+    story = make_article()
+    url = story.get_absolute_url()
+    assert f'href="http://testserver{url}"' in html(client, url)
+    other = html(client, url, host="news.example.com")
+    assert f'href="http://news.example.com{url}"' in other and "testserver" not in other
+
+
+def test_pages_are_the_same_with_fragments_kept_or_not(client, make_rich_story, settings):
+    stories = [make_rich_story() for _ in range(3)]
+    urls = ["/", "/latest/", f"/section/{stories[0].section.slug}/", stories[0].get_absolute_url()]
+    kept = [html(client, url) for url in urls]
+    assert kept == [html(client, url) for url in urls]  # now from the kept fragments
+    settings.NEWSROOM_STORE_FRAGMENTS = False
+    assert kept == [html(client, url) for url in urls]
+
+
+def test_a_preview_is_always_drawn_afresh(editor_client, make_article):
+    from articles.models import Status
+
+    draft = make_article(headline="First draft", status=Status.DRAFT)
+    preview = f"/preview/{draft.pk}/"
+    assert "First draft" in editor_client.get(preview).content.decode()
+    Article.objects.filter(pk=draft.pk).update(headline="Second draft")  # same version
+    assert "Second draft" in editor_client.get(preview).content.decode()
+
+
+def test_a_story_deleted_before_its_card_is_drawn_leaves_no_card(make_article):
+    story = make_article()
+    row = Article.objects.published().listed().get(pk=story.pk)
+    story.delete()
+    assert draw_cards([Card(row)], load=Article.objects.cards_by_id) == [""]
