@@ -2,18 +2,30 @@
 
 Both formats carry the lead photo as Media RSS (`media:content` with its credit and
 copyright): RSS allows only one enclosure per item, and enclosures carry no credit at all.
+
+Each story's item is written once and kept (articles.fragments), like its cards: a feed
+request lists the stories, and builds through the syndication framework only the items not
+kept yet.
 """
 
+import copy
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator, timezone
 from django.utils.html import escape
-from taggit.models import Tag
+from django.utils.xmlutils import SimplerXMLGenerator
+from taggit.models import Tag, TaggedItem
 
+from articles.fragments import kept_each
 from articles.models import Article, Section
 from articles.models.article import CARD_FIELDS, bylines_prefetch
 
@@ -24,6 +36,41 @@ FEED_SIZE = 50
 
 class MediaFeedMixin:
     """Writes an item's `photo` (passed by the Feed's item_extra_kwargs) as Media RSS."""
+
+    # The element each item is written as.
+    item_element = "item"
+    # Every item's XML, in order, when they come kept: written as they are.
+    kept_items = None
+    # When the newest item last changed, when not every item is at hand.
+    last_change = None
+
+    def write(self, outfile, encoding):
+        # The syndication view writes straight into the response, one write per tag and text:
+        # thousands of writes, each turned into bytes on its own. One write of the whole feed.
+        feed = io.StringIO()
+        super().write(feed, encoding)
+        outfile.write(feed.getvalue())
+
+    def write_items(self, handler):
+        if self.kept_items is None:
+            return super().write_items(handler)
+        for xml in self.kept_items:
+            handler.ignorableWhitespace(xml)  # the one SAX call that writes its text unescaped
+
+    def items_xml(self):
+        """Each item's XML, written alone, by its story's id."""
+        written = {}
+        for item in self.items:
+            xml = io.StringIO()
+            handler = SimplerXMLGenerator(xml, "utf-8", short_empty_elements=True)
+            handler.startElement(self.item_element, self.item_attributes(item))
+            self.add_item_elements(handler, item)
+            handler.endElement(self.item_element)
+            written[item["story_id"]] = xml.getvalue()
+        return written
+
+    def latest_post_date(self):
+        return self.last_change or super().latest_post_date()
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -69,8 +116,35 @@ class MediaRssFeed(MediaFeedMixin, feedgenerator.Rss201rev2Feed):
 
 
 class MediaAtomFeed(MediaFeedMixin, feedgenerator.Atom1Feed):
+    item_element = "entry"
+
     def root_attributes(self):
         return super().root_attributes() | {"xmlns:media": MEDIA_NS}
+
+
+LISTED = ("pk", "version", "first_published_at", "publish_at", "revised_at", "last_corrected_at")
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A story as a feed lists it before its item is written: enough to find the kept item
+    and to know when it last changed."""
+
+    pk: int
+    version: int
+    first_published_at: datetime | None
+    publish_at: datetime | None
+    revised_at: datetime | None
+    last_corrected_at: datetime | None
+
+    @property
+    def modified_at(self):
+        moments = [
+            self.first_published_at or self.publish_at,
+            self.revised_at,
+            self.last_corrected_at,
+        ]
+        return max(filter(None, moments), default=None)
 
 
 class LatestStoriesFeed(Feed):
@@ -97,15 +171,67 @@ class LatestStoriesFeed(Feed):
             year=timezone.localdate().year, holder=settings.NEWSROOM_COPYRIGHT_HOLDER
         )
 
-    def items(self, obj=None):
-        return (
+    def get_feed(self, obj, request):
+        """The feed, with each story's item kept between requests: only those missing are
+        built, through the syndication framework, in one go."""
+        listed = list(
             self.stories(obj)
-            .cards()
+            .with_last_modified()
+            .values_list(
+                "pk",
+                "version",
+                "first_published_at",
+                "publish_at",
+                "revised_at",
+                "last_corrected_at",
+            )[:FEED_SIZE]
+        )
+        stories = [Listed(*row) for row in listed]
+        built = {}
+
+        def build(missing):
+            built["feed"] = feed = self.build(obj, request, [story.pk for story in missing])
+            written = feed.items_xml()
+            return {story: written[story.pk] for story in missing if story.pk in written}
+
+        kind = f"{type(self).__name__}:{request.scheme}://{request.get_host()}"
+        xml = kept_each([(kind, story, story) for story in stories], build)
+        feed = built.get("feed") or self.build(obj, request, [])
+        feed.kept_items = xml
+        feed.last_change = max((story.modified_at for story in stories), default=None)
+        return feed
+
+    def build(self, obj, request, ids):
+        """The feed as the syndication framework builds it, with the items of stories `ids`."""
+        view = copy.copy(self)  # one instance serves every request: never change it
+        view.building = ids
+        return super(LatestStoriesFeed, view).get_feed(obj, request)
+
+    # The stories whose items are being built, on the copy of the feed made for a request.
+    building = ()
+
+    def items(self, obj=None):
+        if not self.building:
+            return []
+        stories = self.stories(obj).filter(pk__in=self.building)
+        stories = list(
+            stories.cards()
             # Each item carries the story's copyright.
             .only(*CARD_FIELDS, "copyright_notice", "copyright_holder", "copyright_year")
             .with_last_modified()
-            .prefetch_related(bylines_prefetch(), "tags")[:FEED_SIZE]
+            .prefetch_related(bylines_prefetch())[:FEED_SIZE]
         )
+        # The tags' names, in one query: taggit's own prefetch builds a manager and a queryset
+        # for every story, a quarter of the feed's time.
+        names = defaultdict(list)
+        for tagged in TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_id__in=[story.pk for story in stories],
+        ).select_related("tag"):
+            names[tagged.object_id].append(tagged.tag.name)
+        for story in stories:
+            story.tag_names = sorted(names[story.pk], key=str.lower)
+        return stories
 
     def item_title(self, article):
         return article.headline
@@ -126,7 +252,7 @@ class LatestStoriesFeed(Feed):
 
     def item_categories(self, article):
         section = [article.section.name] if article.section else []
-        return section + sorted((tag.name for tag in article.tags.all()), key=str.lower)
+        return section + article.tag_names
 
     def item_copyright(self, article):
         return article.copyright_line
@@ -135,11 +261,12 @@ class LatestStoriesFeed(Feed):
         photo = article.public_lead_photo
         picture = photo.syndication_rendition if photo else None
         if picture is None:
-            return {}
+            return {"story_id": article.pk}
         copyright = photo.copyright_notice or (
             f"© {photo.copyright_holder}" if photo.copyright_holder else ""
         )
         return {
+            "story_id": article.pk,
             "photo": {
                 "url": picture.url,
                 "type": picture.mime_type,
@@ -150,7 +277,7 @@ class LatestStoriesFeed(Feed):
                 "copyright": copyright,
                 "licence": photo.get_licence_display(),
                 "licence_url": photo.licence_url,
-            }
+            },
         }
 
 

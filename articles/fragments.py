@@ -53,24 +53,37 @@ def draw_cards(cards, *, load=None):
     stories at hand carry only their id and version: one query for every card missing,
     however many. Without `load` the stories at hand are complete.
     """
-    token = shared_version()
-    keys = [_key(card.kind, card.story, token) for card in cards]
-    kept = _kept(keys)
-    missing = [card for card, key in zip(cards, keys, strict=True) if key not in kept]
-    if missing:
+
+    def draw(missing):
         stories = load([card.story.pk for card in missing]) if load else None
         template = loader.get_template("articles/_card.html")
         drawn = {}
-        for card, key in zip(cards, keys, strict=True):
-            if key in kept or key in drawn:
-                continue
+        for card in missing:
             story = stories.get(card.story.pk) if load else card.story
-            if story is None:  # deleted since the stories were listed
-                continue
-            drawn[key] = template.render({"article": story, **card.options})
+            if story is not None:  # else deleted since the stories were listed
+                drawn[card] = template.render({"article": story, **card.options})
+        return drawn
+
+    return kept_each([(card.kind, card.story, card) for card in cards], draw)
+
+
+def kept_each(pieces, draw):
+    """Each piece's kept HTML (or XML), in order, drawing those not kept yet.
+
+    `pieces` are (kind, story, piece) triples: the piece's kind and story name it in the
+    cache. `draw(missing pieces)` returns a dict of the missing pieces' fragments; a piece it
+    leaves out (its story deleted meanwhile) comes back empty.
+    """
+    token = shared_version()
+    keys = [_key(kind, story, token) for kind, story, _ in pieces]
+    kept = _kept(keys)
+    missing = {
+        piece: key for (_, _, piece), key in zip(pieces, keys, strict=True) if key not in kept
+    }
+    if missing:
+        drawn = {missing[piece]: fragment for piece, fragment in draw(list(missing)).items()}
         _keep(drawn)
         kept |= drawn
-    # A story deleted since it was listed has no card: an empty one keeps the places.
     return [mark_safe(kept.get(key, "")) for key in keys]
 
 
@@ -101,10 +114,30 @@ def _key(kind, story, token):
     return f"newsroom:fragment:{kind}:{story.pk}:{story.version}:{token}"
 
 
+# Fragments this worker has met. A key names one version of one story under one shared
+# version, so what it holds never changes: the worker may answer from here without asking the
+# shared cache again, and another server's change makes new keys, never a stale answer.
+_seen = {}
+SEEN_LIMIT = 20_000
+
+
 def _kept(keys):
-    return cache.get_many(keys) if settings.NEWSROOM_STORE_FRAGMENTS else {}
+    if not settings.NEWSROOM_STORE_FRAGMENTS:
+        return {}
+    found = {key: _seen[key] for key in keys if key in _seen}
+    if len(found) < len(keys):
+        found |= _met(cache.get_many([key for key in keys if key not in found]))
+    return found
 
 
 def _keep(fragments):
     if fragments and settings.NEWSROOM_STORE_FRAGMENTS:
         cache.set_many(fragments, timeout=settings.NEWSROOM_FRAGMENT_CACHE_SECONDS)
+        _met(fragments)
+
+
+def _met(fragments):
+    if len(_seen) + len(fragments) > SEEN_LIMIT:
+        _seen.clear()  # the shared cache still has them
+    _seen.update(fragments)
+    return fragments

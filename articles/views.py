@@ -1,4 +1,3 @@
-from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -66,30 +65,23 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
     latest_count = 10
     per_section = 4
+    # The newest stories read at once, where the latest and most sections' blocks are found.
+    window = 100
 
     def get_context_data(self, **kwargs):
-        listed = Article.objects.published().listed()
-        lead = listed.filter(is_top_story=True).first()
-        latest = list(
-            (listed.exclude(pk=lead.pk) if lead else listed)[: self.latest_count + (not lead)]
-        )
-        if lead is None and latest:
-            lead = latest.pop(0)
-        shown = [story.pk for story in [lead, *latest] if story]
         sections = nav_sections()
-        by_section = defaultdict(list)
-        # Section blocks skip the stories already shown above them.
-        for story in listed.exclude(pk__in=shown).newest_per_section(
-            [section.pk for section in sections], self.per_section
-        ):
-            by_section[story.section_id].append(story)
-        blocks = []
-        for section in sections:
-            stories = sorted(
-                by_section[section.pk], key=lambda s: (s.publish_at, s.pk), reverse=True
-            )
-            if stories:
-                blocks.append((section, stories))
+        front = Article.objects.published().front_page(
+            [section.pk for section in sections],
+            latest=self.latest_count,
+            per_section=self.per_section,
+            window=self.window,
+        )
+        lead, latest = front.lead, front.latest
+        blocks = [
+            (section, front.by_section[section.pk])
+            for section in sections
+            if front.by_section[section.pk]
+        ]
         # Every card of the page at once: the ones not kept yet are loaded in one query.
         below = [story for _, stories in blocks for story in stories]
         cards = iter(

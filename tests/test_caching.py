@@ -50,8 +50,8 @@ def test_with_pages_not_stored_every_request_builds_its_page(
     warm_site()
     first = html(client, "/")
     # The menu, the content version and the cards still come from the cache: only the page's
-    # own queries (the lead, the latest, the section blocks).
-    with django_assert_num_queries(3):
+    # own queries (the top story, the newest stories).
+    with django_assert_num_queries(2):
         assert html(client, "/") == first
 
 
@@ -228,8 +228,8 @@ def test_after_a_change_the_first_page_also_looks_up_when_content_next_changes(
 ):
     story = make_article()
     # the next scheduled change (publish times, embargoes, photo licences), the section menu,
-    # then the page's own five
-    with django_assert_num_queries(4 + 5):
+    # then the page's own four
+    with django_assert_num_queries(4 + 4):
         client.get("/")
     with django_assert_num_queries(6):  # a page not cached yet: only its own queries
         client.get(story.get_absolute_url())

@@ -82,6 +82,9 @@ def test_an_edit_shows_on_every_page_at_once(client, make_article, make_section,
         "/tag/port/",
         "/author/ann/",
         "/search/?q=harbour",
+        "/feed/",
+        "/section/world/feed/atom/",
+        "/news-sitemap.xml",
         neighbour.get_absolute_url(),  # among its related stories
         story.get_absolute_url(),
     ]
@@ -149,7 +152,14 @@ def test_the_story_fragment_is_kept_apart_for_each_host(client, make_article, se
 
 def test_pages_are_the_same_with_fragments_kept_or_not(client, make_rich_story, settings):
     stories = [make_rich_story() for _ in range(3)]
-    urls = ["/", "/latest/", f"/section/{stories[0].section.slug}/", stories[0].get_absolute_url()]
+    urls = [
+        "/",
+        "/latest/",
+        f"/section/{stories[0].section.slug}/",
+        stories[0].get_absolute_url(),
+        "/feed/",
+        "/feed/atom/",
+    ]
     kept = [html(client, url) for url in urls]
     assert kept == [html(client, url) for url in urls]  # now from the kept fragments
     settings.NEWSROOM_STORE_FRAGMENTS = False
@@ -171,3 +181,39 @@ def test_a_story_deleted_before_its_card_is_drawn_leaves_no_card(make_article):
     row = Article.objects.published().listed().get(pk=story.pk)
     story.delete()
     assert draw_cards([Card(row)], load=Article.objects.cards_by_id) == [""]
+
+
+def test_feed_items_change_with_their_story_and_its_photo(
+    client, make_article, make_photo, make_correction
+):
+    photo = make_photo(credit="Reuters")
+    story = make_article(headline="Harbour reopens", lead_photo=photo)
+    make_article(headline="Other story")
+    feeds = ["/feed/", "/feed/atom/"]
+    for url in feeds:
+        feed = html(client, url)
+        assert "Harbour reopens" in feed and "<media:credit>Reuters</media:credit>" in feed
+    story.headline = "Harbour reopens after the strike"
+    story.save()
+    photo.credit = "AP"
+    photo.save()
+    for url in feeds:
+        feed = html(client, url)
+        assert "Harbour reopens after the strike" in feed and "Other story" in feed
+        assert "<media:credit>AP</media:credit>" in feed and "Reuters" not in feed
+
+
+def test_a_correction_dates_the_feed_and_its_item(client, make_article, make_correction):
+    story = make_article(publish_at=timezone.now() - timedelta(days=1))
+
+    def dates():
+        feed = html(client, "/feed/")
+        return [
+            feed.split(f"<{name}>")[1].split("<")[0]
+            for name in ("lastBuildDate", "dcterms:modified")
+        ]
+
+    before = dates()
+    make_correction(story, created_at=timezone.now())
+    after = dates()
+    assert after[0] != before[0] and after[1] != before[1]
