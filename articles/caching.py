@@ -79,16 +79,26 @@ def _new_shared_version():
     return token
 
 
-def current_version(now=None):
-    """The version pages are filed under; a new one once a scheduled change has come due."""
+def current_version(now=None, *, read=None):
+    """The version pages are filed under; a new one once a scheduled change has come due.
+
+    `read` is the version as just read from the cache, when the caller read it already.
+    """
+    global _last_token
     now = now or timezone.now()
-    version = cache.get(VERSION_KEY) or _new_version(now)
+    version = read or cache.get(VERSION_KEY) or _new_version(now)
     if _next_change(version, now) <= now.timestamp():
         # A photo's licence running out changes every card that shows it.
         _new_shared_version()
         version = _new_version(now)
         _next_change(version, now)
+    _last_token = version.token
     return version
+
+
+# The version this worker last saw: almost always still the current one, so a page can be
+# asked for under it in the same round trip as the version itself.
+_last_token = None
 
 
 def shared_version():
@@ -172,9 +182,7 @@ def public_page(view=None, *, store=True):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_store=True)
             return response
-        version = current_version()
-        key = _page_key(request, version) if store and settings.NEWSROOM_STORE_PAGES else None
-        stored = cache.get(key) if key else None
+        version, stored, key = _stored_page(request, store=store)
         if stored is not None:
             response = HttpResponse(stored.content, headers=stored.headers)
         else:
@@ -195,13 +203,25 @@ def public_page(view=None, *, store=True):
     return wrapped
 
 
-def _page_key(request, version):
+def _stored_page(request, *, store):
+    """The current version, the stored page if any, and the key it is (or would be) stored
+    under: one round trip to the cache when the version is the one this worker last saw."""
+    if not (store and settings.NEWSROOM_STORE_PAGES):
+        return current_version(), None, None
+    guess = _page_key(request, _last_token) if _last_token else None
+    read = cache.get_many([VERSION_KEY, guess] if guess else [VERSION_KEY])
+    version = current_version(read=read.get(VERSION_KEY))
+    key = _page_key(request, version.token)
+    return version, read.get(key) if key == guess else cache.get(key), key
+
+
+def _page_key(request, token):
     query = urlencode(
         sorted((name, value) for name, value in request.GET.items() if name in PAGE_PARAMETERS)
     )
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"newsroom:page:{version.token}:{digest}"
+    return f"newsroom:page:{token}:{digest}"
 
 
 def _with_validators(request, response, version):

@@ -1,3 +1,4 @@
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -166,8 +167,15 @@ class SearchView(ListView):
         self.order = self.request.GET.get("sort")
         if self.order not in ORDERS:
             self.order = RELEVANCE
-        return search(
-            Article.objects.published().listed(), self.query, order=self.order, limit=SEARCH_LIMIT
+        # At most SEARCH_LIMIT narrow rows, read once: the count and the page come from them,
+        # where a count query and a page query would each search again.
+        return list(
+            search(
+                Article.objects.published().listed(),
+                self.query,
+                order=self.order,
+                limit=SEARCH_LIMIT,
+            )
         )
 
     def get_context_data(self, **kwargs):
@@ -213,18 +221,24 @@ class ArticleDetailView(DetailView):
         story = story_fragment(
             article, self.request, draw=lambda: self.draw_story(article), keep=self.keep_story
         )
-        related = list(
-            Article.objects.published().related_to(article, tag_ids=story.tag_ids).cards()[:4]
-        )
-        return super().get_context_data(
-            story=story,
-            related=related,
-            related_cards=draw_cards([Card(s, level=3, brief=True) for s in related]),
-            **kwargs,
-        )
+        related = Article.objects.published().related_to(article, tag_ids=story.tag_ids)[:4]
+        if self.drew_story:
+            # Its five queries are spent: the related stories come complete in the sixth.
+            related = list(related.cards())
+            cards = draw_cards([Card(s, level=3, brief=True) for s in related])
+        else:
+            related = list(related.listed())
+            cards = draw_cards(
+                [Card(s, level=3, brief=True) for s in related],
+                load=partial(Article.objects.cards_by_id, bylines=False),
+            )
+        return super().get_context_data(story=story, related=related, related_cards=cards, **kwargs)
+
+    drew_story = False
 
     def draw_story(self, article):
         """The story's part of its page: what only the story itself decides."""
+        self.drew_story = True
         prefetch_related_objects([article], bylines_prefetch(), "tags", "corrections")
         absolute = self.request.build_absolute_uri
         photo = article.public_lead_photo
