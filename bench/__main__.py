@@ -6,8 +6,9 @@
 `python -m bench` seeds the empty database DATABASE_URL names, if any, else a temporary SQLite
 file; `make bench DB=postgres` runs it under `scripts/throwaway-postgres`.
 
-Every page is measured uncached (each request builds its page), cached in local memory and
-cached in Redis, each as a share of the floor: the same gunicorn answering a constant 30 KB page
+Every page is measured from scratch (each request draws everything), uncached (each request
+builds its page from the stories' kept fragments), cached in local memory and cached in Redis,
+each as a share of the floor: the same gunicorn answering a constant 30 KB page
 in the same run. Then the story page through nginx's micro-cache against nginx sending the same
 bytes as a file, and how long a withdrawn story stays visible through nginx. Prints markdown
 tables and writes them, with the method, to bench-results/.
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from bench import admin, load, pages, paging, proxy, report, server, services
 
-LOCMEM = "locmemcache://bench?max_entries=10000"
+LOCMEM = "locmemcache://bench?max_entries=30000"
 REDIS = "cached: Redis"
 
 
@@ -35,8 +36,10 @@ def cache_setups(redis_url):
     """(label in the table, settings for the server): how each page is measured."""
     # The local-memory cache holds 300 entries unless told otherwise: fewer than the stories
     # an article measurement rotates over, and it would measure evictions, not the cache.
+    no_pages = {"CACHE_URL": LOCMEM, "NEWSROOM_STORE_PAGES": "false"}
     return [
-        (report.UNCACHED, {"CACHE_URL": LOCMEM, "NEWSROOM_STORE_PAGES": "false"}),
+        (report.FROM_SCRATCH, no_pages | {"NEWSROOM_STORE_FRAGMENTS": "false"}),
+        (report.UNCACHED, no_pages),
         ("cached: locmem", {"CACHE_URL": LOCMEM}),
         (REDIS, {"CACHE_URL": redis_url}),
     ]
@@ -123,8 +126,11 @@ def describe(args, *, seeded, database, wrk, chosen):
         f"- Load: {' '.join(wrk_version.split()[:2])}, 1 thread, {args.connections} "
         f"connections; each figure is the median of {args.rounds} round(s) of "
         f"{args.seconds} s, each after {args.warmup} s of warm-up. Loopback only.",
-        "- uncached: `NEWSROOM_STORE_PAGES=false`, every request builds its page (the content "
-        "version and section menu stay in the local-memory cache, as on any running site); "
+        "- from scratch: `NEWSROOM_STORE_PAGES=false NEWSROOM_STORE_FRAGMENTS=false`, every "
+        "request runs its queries and draws every card and story (only the content version "
+        "and the section menu stay in the local-memory cache); uncached: "
+        "`NEWSROOM_STORE_PAGES=false`, every request runs its queries and builds its page from "
+        "the stories' kept fragments (articles.fragments), drawing those missing; "
         f"cached: `CACHE_URL={LOCMEM}` (each worker keeps its own copy) or a Redis server "
         "on loopback shared by the workers; before the first round, every address of a "
         f"rotating page is requested {args.prime_passes} times.",
@@ -173,8 +179,9 @@ def measure_rounds(wrk, servers, chosen, *, args, workdir):
             floors = rounds.setdefault((cache, floor_page.label), [])
             measured_floors = len(floors)
             for page in other_pages:
-                # Filling the caches once is enough; the uncached set-up has none to fill.
-                prime = number == 1 and cache != report.UNCACHED and len(page.paths) > 1
+                # Filling the caches once is enough (the uncached set-up's story fragments
+                # too); built from scratch, there is nothing to fill.
+                prime = number == 1 and cache != report.FROM_SCRATCH and len(page.paths) > 1
                 result = measure(
                     wrk, base, page, cache=cache, args=args, workdir=workdir, prime=prime
                 )
