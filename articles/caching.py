@@ -184,21 +184,27 @@ def public_page(view=None, *, store=True):
             return response
         version, stored, key = _stored_page(request, store=store)
         if stored is not None:
+            # Stored with its validators and Cache-Control: they hold for the whole version.
             response = HttpResponse(stored.content, headers=stored.headers)
-        else:
-            response = view(request, *args, **kwargs)
-            if callable(getattr(response, "render", None)):
-                response.render()
-            if response.status_code == 200 and not response.streaming:
-                # The syndication framework writes a feed in thousands of small pieces, and a
-                # WSGI server sends each as its own write: join them once, before caching.
-                response.content = response.content
-                set_response_etag(response)
-                # A page that sets a cookie is someone's own: never hand it to others.
-                if key and not response.cookies:
-                    page = StoredPage(response.content, dict(response.headers.items()))
-                    cache.set(key, page, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
-        return _with_validators(request, response, version)
+            return _conditional(request, response, version)
+        response = view(request, *args, **kwargs)
+        if callable(getattr(response, "render", None)):
+            response.render()
+        patch_cache_control(response, public=True, max_age=settings.NEWSROOM_CACHE_MAX_AGE)
+        if response.status_code != 200 or response.streaming:
+            return response
+        # The syndication framework writes a feed in thousands of small pieces, and a WSGI
+        # server sends each as its own write: join them once, before caching.
+        response.content = response.content
+        set_response_etag(response)
+        # The version's time is when anything readers see last changed, on any page: later
+        # than or equal to this page's own last change, so a 304 on it is always right.
+        response.headers["Last-Modified"] = http_date(version.changed_at)
+        # A page that sets a cookie is someone's own: never hand it to others.
+        if key and not response.cookies:
+            page = StoredPage(response.content, dict(response.headers.items()))
+            cache.set(key, page, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+        return _conditional(request, response, version)
 
     return wrapped
 
@@ -208,11 +214,14 @@ def _stored_page(request, *, store):
     under: one round trip to the cache when the version is the one this worker last saw."""
     if not (store and settings.NEWSROOM_STORE_PAGES):
         return current_version(), None, None
-    guess = _page_key(request, _last_token) if _last_token else None
+    token = _last_token
+    guess = _page_key(request, token) if token else None
     read = cache.get_many([VERSION_KEY, guess] if guess else [VERSION_KEY])
     version = current_version(read=read.get(VERSION_KEY))
+    if version.token == token:
+        return version, read.get(guess), guess
     key = _page_key(request, version.token)
-    return version, read.get(key) if key == guess else cache.get(key), key
+    return version, cache.get(key), key
 
 
 def _page_key(request, token):
@@ -224,13 +233,8 @@ def _page_key(request, token):
     return f"newsroom:page:{token}:{digest}"
 
 
-def _with_validators(request, response, version):
-    patch_cache_control(response, public=True, max_age=settings.NEWSROOM_CACHE_MAX_AGE)
-    if response.status_code != 200:
-        return response
-    # The version's time is when anything readers see last changed, on any page: later than
-    # or equal to this page's own last change, so a 304 on it is always right.
-    response.headers["Last-Modified"] = http_date(version.changed_at)
+def _conditional(request, response, version):
+    """304 Not Modified when the reader's copy is still the page's."""
     return get_conditional_response(
         request,
         etag=response.headers.get("ETag"),
