@@ -1,4 +1,5 @@
-"""Each story's own HTML, drawn once and kept: its cards, and the story on its page.
+"""Each story's own HTML, drawn once and kept: its cards, the story on its page, its feed items
+(articles.feeds) and its news-sitemap entry (articles.sitemaps).
 
 Most of what an uncached reader page cost was its template drawing cards, and a story's card
 is the same on the front page, its section, its tags, its authors' pages and beside related

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import Image
 
-from articles import imaging
+from articles import caching, imaging
 from articles.models import ArticlePhoto, Photo, Rendition
 from articles.photometa import read_metadata
 from tests.conftest import image_bytes, jpeg_bytes
@@ -301,8 +301,11 @@ def test_make_renditions_backfills_photos_saved_before_renditions(make_photo, se
     for path in (Path(settings.MEDIA_ROOT) / "renditions").rglob("*.*"):
         path.unlink()
     Photo.objects.filter(pk=photo.pk).update(content_hash="", width=None, height=None)
+    before = caching.shared_version()
     out = io.StringIO()
     call_command("make_renditions", stdout=out)
+    # Written behind the models' back: kept pages and cards must be drawn again.
+    assert caching.shared_version() != before
     photo.refresh_from_db()
     assert (photo.width, photo.height) == (64, 48) and photo.content_hash
     assert photo.renditions.count() == 6

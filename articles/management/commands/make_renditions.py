@@ -4,6 +4,7 @@ change to the widths or the drawing recipe. Saving a photo does this for that ph
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.caching import content_changed
 from articles.models import Photo
 from articles.models.renditions import make_renditions
 
@@ -32,5 +33,9 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"photo {photo.pk} ({photo.image.name}): {error}")
         self.stdout.write(f"{photos.count()} photos: {drawn} renditions drawn, {failed} failed.")
+        if drawn:
+            # Written behind the models' back: pages and story fragments showing these photos
+            # are drawn again with the new renditions.
+            content_changed()
         if failed:
             raise CommandError(f"{failed} photos could not be rendered.")
