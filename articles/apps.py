@@ -17,5 +17,5 @@ class ArticlesConfig(AppConfig):
         # taggit's Tag is not ours to give a save() that says so, as Section and Author do.
         from taggit.models import Tag
 
-        for signal in (post_save, post_delete):
-            signal.connect(_tag_changed, sender=Tag, dispatch_uid=f"newsroom-tag-{signal}")
+        post_save.connect(_tag_changed, sender=Tag, dispatch_uid="newsroom-tag-saved")
+        post_delete.connect(_tag_changed, sender=Tag, dispatch_uid="newsroom-tag-deleted")

@@ -27,7 +27,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles.fragments import kept_each
 from articles.models import Article, Section
-from articles.models.article import CARD_FIELDS, bylines_prefetch
+from articles.models.article import CARD_FIELDS, bylines_prefetch, last_change
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 DCTERMS_NS = "http://purl.org/dc/terms/"
@@ -139,12 +139,8 @@ class Listed:
 
     @property
     def modified_at(self):
-        moments = [
-            self.first_published_at or self.publish_at,
-            self.revised_at,
-            self.last_corrected_at,
-        ]
-        return max(filter(None, moments), default=None)
+        first_publication = self.first_published_at or self.publish_at
+        return last_change(first_publication, self.revised_at, self.last_corrected_at)
 
 
 class LatestStoriesFeed(Feed):

@@ -463,8 +463,7 @@ class Article(EditorialWorkflow, EditLocking):
         corrected = getattr(self, "last_corrected_at", None)
         if corrected is None and "corrections" in getattr(self, "_prefetched_objects_cache", {}):
             corrected = max((c.created_at for c in self.corrections.all()), default=None)
-        moments = [self.first_publication, self.revised_at, corrected]
-        return max(filter(None, moments), default=None)
+        return last_change(self.first_publication, self.revised_at, corrected)
 
     @property
     def bylines(self):
@@ -482,6 +481,11 @@ class Article(EditorialWorkflow, EditLocking):
         year = self.copyright_year or timezone.localtime(self.publish_at or timezone.now()).year
         holder = self.copyright_holder or settings.NEWSROOM_COPYRIGHT_HOLDER
         return settings.NEWSROOM_COPYRIGHT_NOTICE.format(year=year, holder=holder)
+
+
+def last_change(first_publication, revised_at, last_corrected_at):
+    """When a story last changed for readers: published, revised or corrected."""
+    return max(filter(None, [first_publication, revised_at, last_corrected_at]), default=None)
 
 
 def bylines_prefetch():
