@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",
     # Full-text search on PostgreSQL; harmless on SQLite, where search falls back.
     "django.contrib.postgres",
     "taggit",

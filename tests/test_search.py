@@ -1,12 +1,14 @@
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles import views
 from articles.models import Article, Status
-from articles.search import NEWEST, RELEVANCE, clean_query, search
+from articles.search import NEWEST, ORDERS, RELEVANCE, clean_query, search
 
 
 def ids(stories):
@@ -144,3 +146,18 @@ def test_only_the_newest_matches_are_ranked_and_the_page_says_so(client, make_ar
     assert "3 or more stories found: the newest 3, most relevant first." in html
     # A narrower search under the bound counts exactly.
     assert "1 story found." in client.get("/search/", {"q": "harbour news"}).content.decode()
+
+
+def test_large_counts_are_written_with_thousands_separators(rf, db):
+    page = render_to_string(
+        "articles/search.html",
+        {
+            "query": "harbour",
+            "paginator": SimpleNamespace(count=1000),
+            "search_limit": 1000,
+            "order": RELEVANCE,
+            "orders": ORDERS,
+        },
+        request=rf.get("/search/", {"q": "harbour"}),
+    )
+    assert "1,000 or more stories found: the newest 1,000, most relevant first." in page
