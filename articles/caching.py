@@ -103,8 +103,12 @@ _last_token = None
 
 def shared_version():
     """The token of what several stories show, which every story's fragments are filed under."""
-    current_version()  # turns the shared version over too when a scheduled change is due
-    return cache.get(SHARED_KEY) or _new_shared_version()
+    read = cache.get_many([VERSION_KEY, SHARED_KEY])  # one round trip for both
+    version = read.get(VERSION_KEY)
+    # Turns the shared version over too when a scheduled change is due.
+    if current_version(read=version) is not version:
+        return cache.get(SHARED_KEY) or _new_shared_version()
+    return read.get(SHARED_KEY) or _new_shared_version()
 
 
 # What this worker already knows of each version's next change: one version's answer never

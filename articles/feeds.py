@@ -42,7 +42,7 @@ class MediaFeedMixin:
     # Every item's XML, in order, when they come kept: written as they are.
     kept_items = None
     # When the newest item last changed, when not every item is at hand.
-    last_change = None
+    changed_at = None
 
     def write(self, outfile, encoding):
         # The syndication view writes straight into the response, one write per tag and text:
@@ -70,7 +70,7 @@ class MediaFeedMixin:
         return written
 
     def latest_post_date(self):
-        return self.last_change or super().latest_post_date()
+        return self.changed_at or super().latest_post_date()
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -170,18 +170,7 @@ class LatestStoriesFeed(Feed):
     def get_feed(self, obj, request):
         """The feed, with each story's item kept between requests: only those missing are
         built, through the syndication framework, in one go."""
-        listed = list(
-            self.stories(obj)
-            .with_last_modified()
-            .values_list(
-                "pk",
-                "version",
-                "first_published_at",
-                "publish_at",
-                "revised_at",
-                "last_corrected_at",
-            )[:FEED_SIZE]
-        )
+        listed = list(self.stories(obj).with_last_modified().values_list(*LISTED)[:FEED_SIZE])
         stories = [Listed(*row) for row in listed]
         built = {}
 
@@ -194,7 +183,7 @@ class LatestStoriesFeed(Feed):
         xml = kept_each([(kind, story, story) for story in stories], build)
         feed = built.get("feed") or self.build(obj, request, [])
         feed.kept_items = xml
-        feed.last_change = max((story.modified_at for story in stories), default=None)
+        feed.changed_at = max((story.modified_at for story in stories), default=None)
         return feed
 
     def build(self, obj, request, ids):
