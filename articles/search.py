@@ -51,57 +51,70 @@ def clean_query(text):
     return " ".join((text or "").split())[:MAX_QUERY_LENGTH]
 
 
-def search(queryset, text, *, order=RELEVANCE, limit=None):
-    """Stories of `queryset` matching `text`, most relevant or newest first.
-
-    With `limit`, only the newest `limit` matches are ranked and counted. A common word
-    matches a good part of a large archive, and ranking all of it costs seconds; readers of
-    news want recent stories, and the newest few hundred matches come from a short walk of the
-    publication-time index.
-    """
+def matching(queryset, text):
+    """Stories of `queryset` that match `text`, in no particular order."""
     text = clean_query(text)
     if not text:
         return queryset.none()
     if connection.vendor == "postgresql":
-        query = SearchQuery(text, config=CONFIG, search_type="websearch")
-        found = _newest(queryset, queryset.filter(search_vector=query), limit)
-        if order == NEWEST:
-            return found.order_by("-publish_at", "-pk")
-        return found.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
-            "-rank", "-publish_at", "-pk"
-        )
-    return _search_fields(queryset, text, order=order, limit=limit)
-
-
-def _newest(queryset, found, limit):
-    """`found`, or only its newest `limit` stories: picked by a sliced subquery, so the outer
-    query - ranking, counting, a page of cards - reads those few rows by primary key."""
-    if limit is None:
-        return found
-    return queryset.filter(pk__in=found.order_by("-publish_at", "-pk").values("pk")[:limit])
-
-
-def _search_fields(queryset, text, *, order, limit):
-    base = queryset
-    words = text.replace('"', " ").split()
-    for word in words:
+        return queryset.filter(search_vector=_query(text))
+    for word in _words(text):
         queryset = queryset.filter(
             Q(headline__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
         )
-    queryset = _newest(base, queryset, limit)
-    if order == NEWEST:
-        return queryset.order_by("-publish_at", "-pk")
-    weights = {"headline": 4, "dek": 2, "body": 1}
-    score = sum(
+    return queryset
+
+
+def search(queryset, text, *, order=RELEVANCE, limit=None, fields=()):
+    """Stories of `queryset` matching `text`, most relevant or newest first, as a list: of
+    rows of `fields` (and `rank`) when given, else of stories.
+
+    With `limit`, only the newest `limit` matches are ranked and counted. A common word
+    matches a good part of a large archive, and ranking all of it costs seconds; readers of
+    news want recent stories, and the newest few hundred matches come from a short walk of the
+    publication-time index. That walk reads each match's rank too, and the matches are put in
+    order of rank here: the sort is stable, so equals stay newest first. (Ranking them in an
+    outer query, joined back by id, made PostgreSQL read the whole archive.)
+    """
+    text = clean_query(text)
+    found = matching(queryset, text).order_by("-publish_at", "-pk")
+    if order == RELEVANCE:
+        found = found.annotate(rank=_rank(text))
+        fields = (*fields, "rank") if fields else ()
+    if fields:
+        found = found.values_list(*fields, named=True)
+    found = list(found[:limit] if limit is not None else found)
+    if order == RELEVANCE:
+        found.sort(key=lambda story: story.rank, reverse=True)
+    return found
+
+
+def _query(text):
+    return SearchQuery(text, config=CONFIG, search_type="websearch")
+
+
+def _words(text):
+    return text.replace('"', " ").split()
+
+
+def _rank(text):
+    """How well a matching story matches.
+
+    On SQLite each word counts by the most prominent place it is found: the headline 4, the
+    standfirst 2, else the body (where it must be, for the story to match) 1. The body, much
+    the longest, is never read again to rank.
+    """
+    if connection.vendor == "postgresql":
+        return SearchRank(F("search_vector"), _query(text))
+    return sum(
         (
             Case(
-                When(**{f"{field}__icontains": word}, then=Value(weight)),
-                default=Value(0),
+                When(headline__icontains=word, then=Value(4)),
+                When(dek__icontains=word, then=Value(2)),
+                default=Value(1),
                 output_field=IntegerField(),
             )
-            for word in words
-            for field, weight in weights.items()
+            for word in _words(text)
         ),
         start=Value(0),
     )
-    return queryset.annotate(rank=score).order_by("-rank", "-publish_at", "-pk")

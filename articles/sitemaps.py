@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, DateTimeField, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.http import Http404, HttpResponse
 from django.template import loader
@@ -30,10 +30,12 @@ from django.urls import reverse
 from django.urls.converters import SlugConverter
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
+from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from articles.fragments import kept_each
 from articles.models import Article, Author, Section
+from articles.prepared import Param, Prepared
 from articles.templatetags.timestamps import iso8601
 
 # When a story last changed for readers, as SQL; stories loaded with_last_modified() also
@@ -252,21 +254,34 @@ def index(request):
     )
 
 
+@Prepared
+def _news(limit):
+    """The news sitemap's `limit` newest stories as (pk, version) rows, compiled once
+    (articles.prepared)."""
+    published = Article.objects.published(now=Param("now", DateTimeField()))
+    cutoff = Param("cutoff", DateTimeField())
+    # Two index walks: as one OR, SQLite read every published story (19 ms at 10,000).
+    return (
+        published.in_any(
+            [
+                published.filter(first_published_at__gte=cutoff).values("pk"),
+                published.filter(first_published_at__isnull=True, publish_at__gte=cutoff).values(
+                    "pk"
+                ),
+            ]
+        )
+        .order_by(FIRST_PUBLICATION.desc(), "-pk")
+        .versions()[:limit]
+    )
+
+
 def news_sitemap(request):
     """Stories first published in the last two days, for Google News.
 
     Each story's entry is written once and kept (articles.fragments), like its cards.
     """
-    cutoff = timezone.now() - NEWS_WINDOW
-    published = Article.objects.published()
-    # Two index walks: as one OR, SQLite read every published story (19 ms at 10,000).
-    news = published.in_any(
-        [
-            published.filter(first_published_at__gte=cutoff).values("pk"),
-            published.filter(first_published_at__isnull=True, publish_at__gte=cutoff).values("pk"),
-        ]
-    ).order_by(FIRST_PUBLICATION.desc(), "-pk")
-    listed = list(news.values_list("pk", "version", named=True)[:NEWS_LIMIT])
+    now = timezone.now()
+    listed = _news(NEWS_LIMIT, now=now, cutoff=now - NEWS_WINDOW)
     context = {
         "site": f"{request.scheme}://{request.get_host()}",
         "publication_name": settings.NEWSROOM_SITE_NAME,
@@ -289,7 +304,8 @@ def news_sitemap(request):
     return TemplateResponse(
         request,
         "sitemaps/news.xml",
-        {"entries": entries},
+        # Joined here: a template loop over a thousand entries took longer than the query.
+        {"entries": mark_safe("".join(entries))},
         content_type="application/xml",
         headers=ROBOTS,
     )

@@ -71,7 +71,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         sections = nav_sections()
-        front = Article.objects.published().front_page(
+        front = Article.objects.front_page(
             [section.pk for section in sections],
             latest=self.latest_count,
             per_section=self.per_section,
@@ -171,10 +171,11 @@ class SearchView(ListView):
         # where a count query and a page query would each search again.
         return list(
             search(
-                Article.objects.published().listed(),
+                Article.objects.published(),
                 self.query,
                 order=self.order,
                 limit=SEARCH_LIMIT,
+                fields=("pk", "version"),
             )
         )
 
@@ -199,8 +200,11 @@ class ArticleDetailView(DetailView):
     # The story's own HTML is kept between requests (articles.fragments).
     keep_story = True
 
-    def get_queryset(self):
-        return Article.objects.published().select_related("section", "lead_photo")
+    def get_object(self, queryset=None):
+        story = Article.objects.public_story(self.kwargs["slug"])
+        if story is None:
+            raise Http404("No such story.")
+        return story
 
     def get(self, request, *args, **kwargs):
         try:
@@ -221,13 +225,12 @@ class ArticleDetailView(DetailView):
         story = story_fragment(
             article, self.request, draw=lambda: self.draw_story(article), keep=self.keep_story
         )
-        related = Article.objects.published().related_to(article, tag_ids=story.tag_ids)[:4]
+        # When the story was drawn, five queries are spent: the related stories come
+        # complete in the sixth.
+        related = Article.objects.related(article, story.tag_ids, cards=self.drew_story)
         if self.drew_story:
-            # Its five queries are spent: the related stories come complete in the sixth.
-            related = list(related.cards())
             cards = draw_cards([Card(s, level=3, brief=True) for s in related])
         else:
-            related = list(related.listed())
             cards = draw_cards(
                 [Card(s, level=3, brief=True) for s in related],
                 load=partial(Article.objects.cards_by_id, bylines=False),
@@ -295,8 +298,10 @@ class ArticlePreviewView(ArticleDetailView):
 
     keep_story = False  # drafts change with every save, and nobody else may see them
 
-    def get_queryset(self):
-        return Article.objects.select_related("section", "lead_photo")
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Article.objects.select_related("section", "lead_photo"), pk=self.kwargs["pk"]
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

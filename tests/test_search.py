@@ -60,6 +60,15 @@ def test_headline_matches_rank_above_body_matches(make_article):
     assert found("harbour", order=NEWEST) == [in_body, in_headline]
 
 
+def test_relevance_is_headline_then_standfirst_then_body_and_equals_newest_first(make_article):
+    now = timezone.now()
+    in_body_older = make_article(body="<p>At the harbour.</p>", publish_at=now - timedelta(hours=3))
+    in_body = make_article(body="<p>At the harbour.</p>", publish_at=now - timedelta(hours=1))
+    in_standfirst = make_article(dek="At the harbour", publish_at=now - timedelta(days=1))
+    in_headline = make_article(headline="Harbour reopens", publish_at=now - timedelta(days=2))
+    assert found("harbour") == [in_headline, in_standfirst, in_body, in_body_older]
+
+
 def test_empty_queries_find_nothing_without_asking_the_database(
     make_article, django_assert_num_queries
 ):

@@ -11,7 +11,7 @@ from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.thumbnails import thumbnail
 from articles.admin.workflow import MyStoriesFilter, StateFilter, WorkflowAdminMixin
 from articles.models import Article, ArticlePhoto, Byline, Status
-from articles.search import NEWEST, search
+from articles.search import matching
 
 
 class StoryPartInline(admin.TabularInline):
@@ -126,7 +126,7 @@ class ArticleAdmin(StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
         # own would scan every body with ILIKE. The list keeps its own order.
         if not search_term.strip():
             return queryset, False
-        return search(queryset, search_term, order=NEWEST), False
+        return matching(queryset, search_term), False
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

@@ -19,6 +19,7 @@ from articles.models.stamps import stamped_by
 from articles.models.status import Status
 from articles.models.workflow import EditorialWorkflow
 from articles.paging import Cursor
+from articles.prepared import Param, Prepared
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from articles.search import SearchDocument
 
@@ -133,6 +134,11 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.values_list("pk", "publish_at", "version", "section_id", named=True)
 
+    def versions(self):
+        """Stories as (pk, version) rows: all that finds their kept fragments, where the
+        page needs no more of them (articles.fragments)."""
+        return self.values_list("pk", "version", named=True)
+
     def cards_by_id(self, ids, *, bylines=True):
         """Complete stories for the cards to draw, by id: with their bylines unless brief."""
         stories = self.filter(pk__in=ids).cards()
@@ -142,38 +148,35 @@ class ArticleQuerySet(models.QuerySet):
         """Everything a story card shows, in a constant number of queries."""
         return self.select_related("section", "lead_photo").prefetch_related(bylines_prefetch())
 
-    def related_to(self, article, count=4, tag_ids=None):
-        """The newest stories in `article`'s section or sharing a tag with it.
+    def related_to(self, pk, section_id, tag_ids, *, stories, count=4):
+        """The newest stories other than story `pk` in the section `section_id` (if any) or
+        tagged with one of `tag_ids`; `stories` is the id of Article's content type.
 
         Candidates come from short index walks - the section's newest stories and each tag's
         most recently created - so the cost stays the same however large the archive; a scan
-        of every story in the section or tag would grow with it. The article's tags are
-        `tag_ids` when given, else its (prefetched, when it has them) tags.
+        of every story in the section or tag would grow with it. Every value may be a Param
+        (articles.prepared): the story page runs this compiled once.
         """
-        if tag_ids is None:
-            tag_ids = [tag.pk for tag in article.tags.all()]
         candidates = []
-        if article.section_id:
+        if section_id is not None:
             candidates.append(
-                self.filter(section_id=article.section_id)
+                self.filter(section_id=section_id)
                 .order_by("-publish_at", "-pk")
                 .values("pk")[: count + 1]
             )
-        # Imported here: these models need the app registry ready.
-        from django.contrib.contenttypes.models import ContentType
+        # Imported here: taggit's models need the app registry ready.
         from taggit.models import TaggedItem
 
-        stories = ContentType.objects.get_for_model(Article)
         for tag_id in tag_ids:
             # Drafts tagged alike may take places here: a few spare ones make up for them.
             candidates.append(
-                TaggedItem.objects.filter(tag_id=tag_id, content_type=stories)
+                TaggedItem.objects.filter(tag_id=tag_id, content_type_id=stories)
                 .order_by("-object_id")
                 .values("object_id")[: count * 2]
             )
         if not candidates:
             return self.none()
-        return self.in_any(candidates).exclude(pk=article.pk).order_by("-publish_at", "-pk")
+        return self.in_any(candidates).exclude(pk=pk).order_by("-publish_at", "-pk")
 
     def older_than(self, cursor):
         """Stories listed after `cursor` in newest-first order (see articles.paging)."""
@@ -202,39 +205,6 @@ class ArticleQuerySet(models.QuerySet):
         # Unordered: sorting the few rows found is the caller's, and an ORDER BY here made
         # SQLite walk the whole archive in time order instead of looking the rows up.
         return self.in_any([walk.filter(section_id=pk)[:count] for pk in section_ids]).order_by()
-
-    def front_page(self, section_ids, *, latest=10, per_section=4, window=100):
-        """The front page's stories, as listed() rows: the lead (the newest top story, else
-        the newest story), the `latest` newest after it, then the newest `per_section` of each
-        section not shown above, by section id.
-
-        The newest `window` stories, read in one index walk, hold the latest and most
-        sections' newest; only sections quieter than that are walked on their own.
-        """
-        stories = self.listed()
-        top = stories.filter(is_top_story=True).first()
-        window = max(window, latest + 1)  # the lead and the latest, at least
-        newest = list(stories[:window])
-        others = [story for story in newest if top is None or story.pk != top.pk]
-        lead = top or (others.pop(0) if others else None)
-        latest_stories, rest = others[:latest], others[latest:]
-        by_section = {pk: [] for pk in section_ids}
-        for story in rest:
-            found = by_section.get(story.section_id)
-            if found is not None and len(found) < per_section:
-                found.append(story)
-        quiet = [pk for pk, found in by_section.items() if len(found) < per_section]
-        if quiet and len(newest) == window:
-            # What these sections have beyond the window is older than all of it.
-            older = stories.older_than(Cursor.of(newest[-1]))
-            if top:
-                older = older.exclude(pk=top.pk)
-            for story in older.newest_per_section(quiet, per_section):
-                by_section[story.section_id].append(story)
-        for found in by_section.values():
-            found.sort(key=lambda story: (story.publish_at, story.pk), reverse=True)
-            del found[per_section:]
-        return FrontPage(lead, latest_stories, by_section)
 
     def in_any(self, subqueries):
         """Stories whose id one of the (ordered, sliced) one-column subqueries gives.
@@ -266,6 +236,71 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_queryset(self):
         # The search vector is the database's own business, and large: never load it.
         return super().get_queryset().defer("search_vector")
+
+    def front_page(self, section_ids, *, latest=10, per_section=4, window=100):
+        """The front page's stories, as listed() rows: the lead (the newest top story, else
+        the newest story), the `latest` newest after it, then the newest `per_section` of each
+        section not shown above, by section id.
+
+        The newest `window` stories, read in one index walk, hold the latest and most
+        sections' newest; only sections quieter than that are walked on their own.
+        """
+        now = timezone.now()
+        top = next(iter(_top_story(using=self.db, now=now)), None)
+        window = max(window, latest + 1)  # the lead and the latest, at least
+        newest = _newest(window, using=self.db, now=now)
+        others = [story for story in newest if top is None or story.pk != top.pk]
+        lead = top or (others.pop(0) if others else None)
+        latest_stories, rest = others[:latest], others[latest:]
+        by_section = {pk: [] for pk in section_ids}
+        for story in rest:
+            found = by_section.get(story.section_id)
+            if found is not None and len(found) < per_section:
+                found.append(story)
+        quiet = [pk for pk, found in by_section.items() if len(found) < per_section]
+        if quiet and len(newest) == window:
+            # What these sections have beyond the window is older than all of it.
+            older = _older_per_section(
+                len(quiet),
+                per_section,
+                top is not None,
+                using=self.db,
+                now=now,
+                publish_at=newest[-1].publish_at,
+                pk=newest[-1].pk,
+                **({"top": top.pk} if top else {}),
+                **{f"section{i}": pk for i, pk in enumerate(quiet)},
+            )
+            for story in older:
+                by_section[story.section_id].append(story)
+        for found in by_section.values():
+            found.sort(key=lambda story: (story.publish_at, story.pk), reverse=True)
+            del found[per_section:]
+        return FrontPage(lead, latest_stories, by_section)
+
+    def public_story(self, slug):
+        """The published story at `slug`, with its section and lead photo, else None."""
+        found = _public_story(using=self.db, now=timezone.now(), slug=slug)
+        return found[0] if found else None
+
+    def related(self, article, tag_ids, *, count=4, cards=False):
+        """The stories shown beside `article` (see ArticleQuerySet.related_to): listed()
+        rows, or complete cards when `cards`; `tag_ids` are the article's tags."""
+        from django.contrib.contenttypes.models import ContentType
+
+        has_section = article.section_id is not None
+        return _related(
+            len(tag_ids),
+            has_section,
+            count,
+            cards,
+            using=self.db,
+            now=timezone.now(),
+            story=article.pk,
+            stories=ContentType.objects.db_manager(self.db).get_for_model(Article).pk,
+            **({"section": article.section_id} if has_section else {}),
+            **{f"tag{i}": tag_id for i, tag_id in enumerate(tag_ids)},
+        )
 
 
 # Every save keeps a revision with its bylines and photo uses. Tags are left out: taggit's
@@ -481,6 +516,54 @@ class Article(EditorialWorkflow, EditLocking):
         year = self.copyright_year or timezone.localtime(self.publish_at or timezone.now()).year
         holder = self.copyright_holder or settings.NEWSROOM_COPYRIGHT_HOLDER
         return settings.NEWSROOM_COPYRIGHT_NOTICE.format(year=year, holder=holder)
+
+
+# The reader's hottest queries, compiled once (articles.prepared): building and compiling the
+# story page's took ten times as long as running them.
+NOW = Param("now", models.DateTimeField())
+ID = models.IntegerField()
+
+
+@Prepared
+def _public_story():
+    return (
+        Article.objects.published(now=NOW)
+        .select_related("section", "lead_photo")
+        .filter(slug=Param("slug", models.SlugField()))[:1]
+    )
+
+
+@Prepared
+def _top_story():
+    return Article.objects.published(now=NOW).filter(is_top_story=True).listed()[:1]
+
+
+@Prepared
+def _newest(count):
+    return Article.objects.published(now=NOW).listed()[:count]
+
+
+@Prepared
+def _older_per_section(sections, count, without_top):
+    older = Article.objects.published(now=NOW).older_than(
+        Cursor(Param("publish_at", models.DateTimeField()), Param("pk", ID))
+    )
+    if without_top:
+        older = older.exclude(pk=Param("top", ID))
+    section_ids = [Param(f"section{i}", ID) for i in range(sections)]
+    return older.newest_per_section(section_ids, count).listed()
+
+
+@Prepared
+def _related(tags, has_section, count, cards):
+    stories = Article.objects.published(now=NOW).related_to(
+        Param("story", ID),
+        Param("section", ID) if has_section else None,
+        [Param(f"tag{i}", ID) for i in range(tags)],
+        stories=Param("stories", ID),
+        count=count,
+    )[:count]
+    return stories.cards() if cards else stories.listed()
 
 
 def last_change(first_publication, revised_at, last_corrected_at):
