@@ -40,6 +40,8 @@ class _Compiled:
     compiler: object
     sql: str
     params: tuple
+    # How each column's value is read back: a matter of the backend and the field alone.
+    converters: dict
 
 
 class Prepared:
@@ -70,6 +72,7 @@ class Prepared:
         # The connection this thread uses, not the one the query was compiled on.
         compiler.connection = connection
         compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        compiler.get_converters = lambda expressions: compiled.converters
         queryset = compiled.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
@@ -80,5 +83,6 @@ class Prepared:
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
-            sql, params = None, ()
-        return _Compiled(queryset, compiler, sql, tuple(params))
+            return _Compiled(queryset, compiler, None, (), {})
+        columns = [column for column, *_ in compiler.select[: compiler.col_count]]
+        return _Compiled(queryset, compiler, sql, tuple(params), compiler.get_converters(columns))
