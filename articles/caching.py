@@ -208,6 +208,7 @@ def public_page(view=None, *, store=True):
         if key and not response.cookies:
             page = StoredPage(response.content, dict(response.headers.items()))
             cache.set(key, page, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+            _saw(key, page)
         return _conditional(request, response, version)
 
     return wrapped
@@ -215,22 +216,45 @@ def public_page(view=None, *, store=True):
 
 def _stored_page(request, *, store):
     """The current version, the stored page if any, and the key it is (or would be) stored
-    under: one round trip to the cache when the version is the one this worker last saw."""
+    under: one round trip to the cache when the version is the one this worker last saw, and
+    only the version's own when this worker has served the page under it already."""
     if not (store and settings.NEWSROOM_STORE_PAGES):
         return current_version(), None, None
     token = _last_token
     guess = _page_key(request, token) if token else None
-    read = cache.get_many([VERSION_KEY, guess] if guess else [VERSION_KEY])
+    seen = _seen_pages.get(guess)
+    read = cache.get_many([VERSION_KEY] if guess is None or seen else [VERSION_KEY, guess])
     version = current_version(read=read.get(VERSION_KEY))
     if version.token == token:
-        return version, read.get(guess), guess
+        return version, seen or _saw(guess, read.get(guess)), guess
     key = _page_key(request, version.token)
-    return version, cache.get(key), key
+    return version, _saw(key, cache.get(key)), key
+
+
+# Pages this worker has served, by key. A key names one page under one version, and a version
+# never changes: while it is current the page may come from here, without its bytes crossing
+# from the shared cache again.
+_seen_pages = {}
+SEEN_PAGES_BYTES = 32 * 1024 * 1024
+_seen_bytes = 0
+
+
+def _saw(key, page):
+    global _seen_bytes
+    if page is not None:
+        if _seen_bytes + len(page.content) > SEEN_PAGES_BYTES:
+            _seen_pages.clear()  # the shared cache still has them
+            _seen_bytes = 0
+        _seen_pages[key] = page
+        _seen_bytes += len(page.content)
+    return page
 
 
 def _page_key(request, token):
-    query = urlencode(
-        sorted((name, value) for name, value in request.GET.items() if name in PAGE_PARAMETERS)
+    query = (
+        urlencode(sorted((n, v) for n, v in request.GET.items() if n in PAGE_PARAMETERS))
+        if request.META.get("QUERY_STRING")
+        else ""
     )
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     digest = hashlib.sha256(address.encode()).hexdigest()

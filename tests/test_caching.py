@@ -42,18 +42,18 @@ def test_a_cached_page_costs_no_query(client, make_article, django_assert_num_qu
         assert html(client, "/?utm_source=newsletter") == first
 
 
-def test_a_cached_page_is_one_round_trip_to_the_cache(client, make_article, monkeypatch):
-    make_article()
-    first = html(client, "/")
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """What each request asked the shared cache for: (method, keys) per call."""
     reads, inside = [], []
 
     def spy(name, read):
-        def call(*args, **kwargs):
+        def call(keys, *args, **kwargs):
             if not inside:  # local memory's get_many calls get itself: count the outer call
-                reads.append(name)
+                reads.append((name, list(keys) if name == "get_many" else [keys]))
             inside.append(name)
             try:
-                return read(*args, **kwargs)
+                return read(keys, *args, **kwargs)
             finally:
                 inside.pop()
 
@@ -61,9 +61,36 @@ def test_a_cached_page_is_one_round_trip_to_the_cache(client, make_article, monk
 
     for name in ("get", "get_many"):
         monkeypatch.setattr(cache, name, spy(name, getattr(cache, name)))
-    # The version, and the page under the version this worker saw last, at once.
+    return reads
+
+
+def test_a_cached_page_is_one_round_trip_to_the_cache(client, make_article, cache_reads):
+    make_article()
+    first = html(client, "/")
+    cache_reads.clear()
+    # Served by this worker under this version already: only the version is read.
     assert html(client, "/") == first
-    assert reads == ["get_many"]
+    assert cache_reads == [("get_many", [caching.VERSION_KEY])]
+    # Stored by another worker: the version, and the page under the version this worker saw
+    # last, at once.
+    caching._seen_pages.clear()
+    cache_reads.clear()
+    assert html(client, "/") == first
+    [(method, keys)] = cache_reads
+    assert method == "get_many" and keys[0] == caching.VERSION_KEY and len(keys) == 2
+
+
+def test_a_workers_own_copies_of_pages_stay_within_their_bound(client, make_article, monkeypatch):
+    bound = 10_000  # two story pages here, not three
+    monkeypatch.setattr(caching, "SEEN_PAGES_BYTES", bound)
+    urls = [make_article().get_absolute_url() for _ in range(4)]
+    pages = {}
+    for _ in range(2):
+        for url in urls:
+            assert html(client, url) == pages.setdefault(url, html(client, url))
+            kept = sum(len(seen.content) for seen in caching._seen_pages.values())
+            assert 0 < kept <= bound
+    assert max(len(page.encode()) for page in pages.values()) * 2 < bound
 
 
 def test_with_pages_not_stored_every_request_builds_its_page(
