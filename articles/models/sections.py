@@ -1,5 +1,7 @@
+from functools import lru_cache
+
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from articles.caching import content_changed
 
@@ -23,9 +25,16 @@ class Section(models.Model):
         content_changed()  # every page's navigation lists the sections
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return _section_url(get_script_prefix(), self.slug)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
         content_changed()
         return result
+
+
+# Every reader page links sections (the menu, the front page's blocks): each address is worked
+# out once per worker rather than by reverse() on every link.
+@lru_cache(maxsize=1024)
+def _section_url(prefix, slug):
+    return reverse("articles:section", kwargs={"slug": slug})
