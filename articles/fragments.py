@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.template import loader
+from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from articles.caching import shared_version
@@ -89,26 +91,35 @@ def kept_each(pieces, draw):
 
 
 @dataclass(frozen=True)
-class Story:
-    """A story as its page shows it: the head's metadata and the <article> element."""
+class StoryPage:
+    """A story's whole page but for its related stories, which are chosen on every request:
+    the HTML before and after them."""
 
-    meta: str
-    html: str
+    before: str
+    after: str
     tag_ids: list = field(default_factory=list)
 
+    def around(self, related):
+        return self.before + related + self.after
 
-def story_fragment(article, request, *, draw, keep=True):
-    """The story's page fragment, kept unless `keep` is false; `draw()` makes it when needed.
 
-    Filed under the address the page was asked at: the metadata carries absolute URLs.
+def story_page(article, request, *, draw, keep=True):
+    """The story's page around its related stories, kept unless `keep` is false; `draw()`
+    makes it when needed.
+
+    Filed under the address the page was asked at (it carries absolute URLs), the year (its
+    footer's copyright) and the stylesheet's address, which a deployment that changes the
+    stylesheet changes.
     """
-    key = _key(f"story:{request.scheme}://{request.get_host()}", article, shared_version())
-    story = _kept([key]).get(key) if keep else None
-    if story is None:
-        story = draw()
+    site = f"{request.scheme}://{request.get_host()}"
+    kind = f"story:{site}:{timezone.localdate().year}:{static('css/site.css')}"
+    key = _key(kind, article, shared_version())
+    page = _kept([key]).get(key) if keep else None
+    if page is None:
+        page = draw()
         if keep:
-            _keep({key: story})
-    return story
+            _keep({key: page})
+    return page
 
 
 def _key(kind, story, token):

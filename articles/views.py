@@ -1,9 +1,10 @@
+import uuid
 from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
 from django.template.loader import render_to_string
@@ -11,13 +12,14 @@ from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from articles import jsonld
 from articles.context_processors import nav_sections
-from articles.fragments import Card, Story, draw_cards, story_fragment
+from articles.fragments import Card, StoryPage, draw_cards, story_page
 from articles.models import Article, Author
 from articles.models.article import bylines_prefetch
 from articles.paging import Cursor, page_of
@@ -197,8 +199,9 @@ class SearchView(ListView):
 
 
 class ArticleDetailView(DetailView):
-    # The story's own HTML is kept between requests (articles.fragments).
+    # The story's page is kept between requests (articles.fragments).
     keep_story = True
+    template_name = "articles/article_detail.html"
 
     def get_object(self, queryset=None):
         story = Article.objects.public_story(self.kwargs["slug"])
@@ -218,47 +221,51 @@ class ArticleDetailView(DetailView):
         canonical = self.object.get_absolute_url()
         if request.path != canonical:
             return redirect(canonical, permanent=True)
-        return self.render_to_response(self.get_context_data(object=self.object))
+        return self.respond()
 
-    def get_context_data(self, **kwargs):
+    def respond(self):
+        """The story's page, kept, with its related stories chosen now."""
         article = self.object
-        story = story_fragment(
-            article, self.request, draw=lambda: self.draw_story(article), keep=self.keep_story
+        page = story_page(
+            article, self.request, draw=lambda: self.draw_page(article), keep=self.keep_story
         )
-        # When the story was drawn, five queries are spent: the related stories come
-        # complete in the sixth.
-        related = Article.objects.related(article, story.tag_ids, cards=self.drew_story)
-        if self.drew_story:
+        # When the page was drawn, five queries are spent: the related stories come complete
+        # in the sixth.
+        related = Article.objects.related(article, page.tag_ids, cards=self.drew_page)
+        if self.drew_page:
             cards = draw_cards([Card(s, level=3, brief=True) for s in related])
         else:
             cards = draw_cards(
                 [Card(s, level=3, brief=True) for s in related],
                 load=partial(Article.objects.cards_by_id, bylines=False),
             )
-        return super().get_context_data(story=story, related=related, related_cards=cards, **kwargs)
+        html = render_to_string("articles/_related.html", {"cards": cards}) if cards else ""
+        return HttpResponse(page.around(html))
 
-    drew_story = False
+    drew_page = False
 
-    def draw_story(self, article):
-        """The story's part of its page: what only the story itself decides."""
-        self.drew_story = True
+    def draw_page(self, article):
+        """The story's page but for its related stories: what only the story decides."""
+        self.drew_page = True
         prefetch_related_objects([article], bylines_prefetch(), "tags", "corrections")
         absolute = self.request.build_absolute_uri
         photo = article.public_lead_photo
         share_image = photo.syndication_rendition if photo else None
-        context = {
-            "article": article,
-            "site_name": settings.NEWSROOM_SITE_NAME,
-            "canonical_url": absolute(article.get_absolute_url()),
-            "share_image": share_image,
-            "share_image_url": absolute(share_image.url) if share_image else "",
-            "structured_data": jsonld.script(jsonld.news_article(article, absolute=absolute)),
-        }
-        return Story(
-            meta=render_to_string("articles/_story_meta.html", context),
-            html=render_to_string("articles/_story.html", context),
-            tag_ids=[tag.pk for tag in article.tags.all()],
+        context = self.get_context_data(
+            object=article,
+            canonical_url=absolute(article.get_absolute_url()),
+            share_image=share_image,
+            share_image_url=absolute(share_image.url) if share_image else "",
+            structured_data=jsonld.script(jsonld.news_article(article, absolute=absolute)),
+            related=RELATED,
         )
+        html = render_to_string(self.template_name, context, request=self.request)
+        before, _, after = html.partition(RELATED)
+        return StoryPage(before, after, tag_ids=[tag.pk for tag in article.tags.all()])
+
+
+# Where a story's related stories go in its page, while the page is drawn.
+RELATED = mark_safe(f"<!-- related stories {uuid.uuid4().hex} -->")
 
 
 def robots_txt(request):
@@ -308,7 +315,7 @@ class ArticlePreviewView(ArticleDetailView):
         # Not found rather than forbidden: nobody else learns the story exists.
         if not self.object.can_preview(request.user):
             raise Http404
-        response = self.render_to_response(self.get_context_data(object=self.object))
+        response = self.respond()
         response["Cache-Control"] = "private, no-store"
         return response
 

@@ -1,7 +1,7 @@
 """Each story's cards and page fragment are kept between requests (articles.fragments): what
 readers see must still change the moment anything it shows changes, and only then."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -148,6 +148,24 @@ def test_the_story_fragment_is_kept_apart_for_each_host(client, make_article, se
     assert f'href="http://testserver{url}"' in html(client, url)
     other = html(client, url, host="news.example.com")
     assert f'href="http://news.example.com{url}"' in other and "testserver" not in other
+
+
+def test_a_kept_story_page_turns_over_with_the_year(client, make_article):
+    """Its footer's copyright carries the year."""
+    story = make_article()
+    year = timezone.localdate().year + 1
+    new_year = timezone.make_aware(datetime(year, 1, 1, 0, 0, 1))
+    with time_machine.travel(new_year - timedelta(seconds=2), tick=False):
+        assert f"© {year - 1} " in html(client, story.get_absolute_url())
+    with time_machine.travel(new_year, tick=False):
+        assert f"© {year} " in html(client, story.get_absolute_url())
+
+
+def test_a_kept_story_page_follows_a_new_stylesheet(client, make_article, settings):
+    story = make_article()
+    assert 'href="/static/css/site.css"' in html(client, story.get_absolute_url())
+    settings.STATIC_URL = "/assets/"  # as a deployment with a changed stylesheet would
+    assert 'href="/assets/css/site.css"' in html(client, story.get_absolute_url())
 
 
 def test_pages_are_the_same_with_fragments_kept_or_not(client, make_rich_story, settings):

@@ -300,16 +300,14 @@ def test_related_stories_share_a_section_or_a_tag_and_are_public(
 ):
     world, science = make_section(), make_section()
     story = make_article(section=world, tags=["space"])
-    same_section = make_article(section=world, headline="Same section")
-    shared_tag = make_article(section=science, tags=["space"], headline="Shared tag")
+    make_article(section=world, headline="Same section")
+    make_article(section=science, tags=["space"], headline="Shared tag")
     make_article(section=science, tags=["other"], headline="Unrelated")
     make_article(section=world, tags=["space"], status=Status.DRAFT, headline="Draft relation")
     make_article(
         section=world, publish_at=timezone.now() + timedelta(hours=1), headline="Scheduled relation"
     )
-    response = client.get(story.get_absolute_url())
-    assert list(response.context["related"]) == [same_section, shared_tag]
-    html = response.content.decode()
+    html = client.get(story.get_absolute_url()).content.decode()
     related = html[html.index('<section class="related"') :]
     assert cards(related) == ["Same section", "Shared tag"]
     assert "Unrelated" not in html and "Draft relation" not in html
@@ -320,7 +318,7 @@ def test_a_story_with_nothing_to_relate_shows_no_related_block(client, make_arti
     story = make_article(section=None)
     make_article(section=None)
     response = client.get(story.get_absolute_url())
-    assert list(response.context["related"]) == []
+    assert response.status_code == 200
     assert 'class="related"' not in response.content.decode()
 
 
@@ -650,8 +648,10 @@ def test_article_query_count_is_constant(
     assert response.status_code == 200
     byline = re.search(r'<span class="byline">(.*?)</span>', response.content.decode())[1]
     assert byline.count("</a>") == count
-    assert len(response.context["related"]) == 4
-    # The story's part of the page is kept: the story and the related stories.
+    html = response.content.decode()
+    assert len(cards(html[html.index('<section class="related"') :])) == 4
+    # The story's page is kept, and the related stories' cards: the story and the related
+    # stories.
     with django_assert_num_queries(2):
         again = client.get(story.get_absolute_url())
     assert again.content == response.content
