@@ -10,6 +10,7 @@ correcting or withdrawing one story leaves every other story's fragments as they
 page's choice and order of stories is still worked out on every request.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -77,7 +78,7 @@ def kept_each(pieces, draw):
     cache. `draw(missing pieces)` returns a dict of the missing pieces' fragments; a piece it
     leaves out (its story deleted meanwhile) comes back empty.
     """
-    token = shared_version()
+    token = _filed_under()
     keys = [_key(kind, story, token) for kind, story, _ in pieces]
     kept = _kept(keys)
     missing = {
@@ -107,19 +108,30 @@ def story_page(article, request, *, draw, keep=True):
     """The story's page around its related stories, kept unless `keep` is false; `draw()`
     makes it when needed.
 
-    Filed under the address the page was asked at (it carries absolute URLs), the year (its
-    footer's copyright) and the stylesheet's address, which a deployment that changes the
-    stylesheet changes.
+    Filed under the address the page was asked at as well: it carries absolute URLs.
     """
-    site = f"{request.scheme}://{request.get_host()}"
-    kind = f"story:{site}:{timezone.localdate().year}:{static('css/site.css')}"
-    key = _key(kind, article, shared_version())
+    key = _key(f"story:{request.scheme}://{request.get_host()}", article, _filed_under())
     page = _kept([key]).get(key) if keep else None
     if page is None:
         page = draw()
         if keep:
             _keep({key: page})
     return page
+
+
+def _filed_under():
+    """The shared version, and what else a fragment may show that no story holds: the year
+    (copyright lines), the site's name and copyright notice, and the stylesheet's address (in
+    a story's page). A deployment that changes one of them files every fragment afresh."""
+    edition = (
+        timezone.localdate().year,
+        settings.NEWSROOM_SITE_NAME,
+        settings.NEWSROOM_COPYRIGHT_NOTICE,
+        settings.NEWSROOM_COPYRIGHT_HOLDER,
+        static("css/site.css"),
+    )
+    digest = hashlib.blake2b(repr(edition).encode(), digest_size=8).hexdigest()
+    return f"{shared_version()}:{digest}"
 
 
 def _key(kind, story, token):

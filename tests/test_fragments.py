@@ -161,11 +161,20 @@ def test_a_kept_story_page_turns_over_with_the_year(client, make_article):
         assert f"© {year} " in html(client, story.get_absolute_url())
 
 
-def test_a_kept_story_page_follows_a_new_stylesheet(client, make_article, settings):
+def test_a_kept_story_page_follows_a_deployment(client, make_article, settings):
+    """A new stylesheet, a renamed site, a new copyright notice: seen at once."""
     story = make_article()
-    assert 'href="/static/css/site.css"' in html(client, story.get_absolute_url())
-    settings.STATIC_URL = "/assets/"  # as a deployment with a changed stylesheet would
-    assert 'href="/assets/css/site.css"' in html(client, story.get_absolute_url())
+    url = story.get_absolute_url()
+    page = html(client, url)
+    assert 'href="/static/css/site.css"' in page and "· The Newsroom</title>" in page
+    settings.STATIC_URL = "/assets/"
+    assert 'href="/assets/css/site.css"' in html(client, url)
+    settings.NEWSROOM_SITE_NAME = "The Daily Harbour"
+    page = html(client, url)
+    assert "· The Daily Harbour</title>" in page
+    assert '<meta property="og:site_name" content="The Daily Harbour">' in page
+    settings.NEWSROOM_COPYRIGHT_NOTICE = "Copyright {year} {holder}, all rights reserved."
+    assert f"Copyright {timezone.localdate().year} " in html(client, url)
 
 
 def test_pages_are_the_same_with_fragments_kept_or_not(client, make_rich_story, settings):
