@@ -16,6 +16,12 @@ register_converter(TagSlugConverter, "tag")
 app_name = "articles"
 
 urlpatterns = [
+    # First: the page readers ask for most, and no other address starts with a number.
+    path(
+        "<int:year>/<int:month>/<int:day>/<slug:slug>/",
+        public_page(views.ArticleDetailView.as_view()),
+        name="detail",
+    ),
     path("", public_page(views.HomeView.as_view()), name="home"),
     path("latest/", public_page(views.LatestView.as_view()), name="latest"),
     # Search results are as many as the queries readers type: not worth a place in the cache.
@@ -39,9 +45,4 @@ urlpatterns = [
     path("robots.txt", public_page(views.robots_txt), name="robots"),
     # Never cached: a preview is for its editors and writers only.
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
-    path(
-        "<int:year>/<int:month>/<int:day>/<slug:slug>/",
-        public_page(views.ArticleDetailView.as_view()),
-        name="detail",
-    ),
 ]
