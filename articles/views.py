@@ -230,15 +230,12 @@ class ArticleDetailView(DetailView):
             article, self.request, draw=lambda: self.draw_page(article), keep=self.keep_story
         )
         # When the page was drawn, five queries are spent: the related stories come complete
-        # in the sixth.
+        # in the sixth. Otherwise they come as rows, and only cards not kept are loaded.
         related = Article.objects.related(article, page.tag_ids, cards=self.drew_page)
-        if self.drew_page:
-            cards = draw_cards([Card(s, level=3, brief=True) for s in related])
-        else:
-            cards = draw_cards(
-                [Card(s, level=3, brief=True) for s in related],
-                load=partial(Article.objects.cards_by_id, bylines=False),
-            )
+        cards = draw_cards(
+            [Card(story, level=3, brief=True) for story in related],
+            load=None if self.drew_page else partial(Article.objects.cards_by_id, bylines=False),
+        )
         html = render_to_string("articles/_related.html", {"cards": cards}) if cards else ""
         return HttpResponse(page.around(html))
 
