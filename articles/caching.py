@@ -51,6 +51,36 @@ class ContentVersion:
     changed_at: float  # a Unix time: when readers last saw anything change
 
 
+class WorkerMemo:
+    """Values this worker keeps, by keys that name one version of something, so that what a
+    key holds never changes: up to `limit` in all, as `weigh` counts them, after which it
+    starts afresh (the shared cache still has them)."""
+
+    def __init__(self, limit, weigh=lambda value: 1):
+        self.limit = limit
+        self.weigh = weigh
+        self._values = {}
+        self._weight = 0
+
+    def get(self, key):
+        return self._values.get(key)
+
+    def keep(self, key, value):
+        weight = self.weigh(value)
+        if self._weight + weight > self.limit:
+            self.clear()
+        self._values[key] = value
+        self._weight += weight
+        return value
+
+    def values(self):
+        return self._values.values()
+
+    def clear(self):
+        self._values.clear()
+        self._weight = 0
+
+
 def content_changed(*, shared=True):
     """Everything readers see may have changed: every cached page is stale from now on.
 
@@ -113,7 +143,7 @@ def shared_version():
 
 # What this worker already knows of each version's next change: one version's answer never
 # changes (any change to content makes a new version), so only its age matters.
-_known_next_changes = {}
+_known_next_changes = WorkerMemo(100)
 
 
 def _next_change(version, now):
@@ -126,11 +156,8 @@ def _next_change(version, now):
         # The version was made by this or another server moments ago: look it up once.
         moment = _next_visible_change(now)
         cache.set(key, moment, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
-    if len(_known_next_changes) > 100:
-        _known_next_changes.clear()
-    _known_next_changes[version.token] = (
-        moment,
-        now.timestamp() + settings.NEWSROOM_PAGE_CACHE_SECONDS,
+    _known_next_changes.keep(
+        version.token, (moment, now.timestamp() + settings.NEWSROOM_PAGE_CACHE_SECONDS)
     )
     return moment
 
@@ -147,7 +174,7 @@ def _next_visible_change(now):
 
 
 # Values remembered by this worker, by name and version: a version's value never changes.
-_remembered = {}
+_remembered = WorkerMemo(100)
 
 
 def remember(name, compute):
@@ -162,9 +189,7 @@ def remember(name, compute):
         if value is None:
             value = compute()
             cache.set(key, value, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
-        if len(_remembered) > 100:
-            _remembered.clear()
-        _remembered[key] = value
+        _remembered.keep(key, value)
     return value
 
 
@@ -231,23 +256,14 @@ def _stored_page(request, *, store):
     return version, _saw(key, cache.get(key)), key
 
 
-# Pages this worker has served, by key. A key names one page under one version, and a version
-# never changes: while it is current the page may come from here, without its bytes crossing
-# from the shared cache again.
-_seen_pages = {}
-SEEN_PAGES_BYTES = 32 * 1024 * 1024
-_seen_bytes = 0
+# Pages this worker has served, by key, up to 32 MB. A key names one page under one version,
+# and a version never changes: while it is current the page may come from here, without its
+# bytes crossing from the shared cache again.
+_seen_pages = WorkerMemo(32 * 1024 * 1024, weigh=lambda page: len(page.content))
 
 
 def _saw(key, page):
-    global _seen_bytes
-    if page is not None:
-        if _seen_bytes + len(page.content) > SEEN_PAGES_BYTES:
-            _seen_pages.clear()  # the shared cache still has them
-            _seen_bytes = 0
-        _seen_pages[key] = page
-        _seen_bytes += len(page.content)
-    return page
+    return page if page is None else _seen_pages.keep(key, page)
 
 
 def _page_key(request, token):

@@ -20,7 +20,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from articles.caching import shared_version
+from articles.caching import WorkerMemo, shared_version
 
 
 @dataclass(frozen=True)
@@ -141,14 +141,13 @@ def _key(kind, story, token):
 # Fragments this worker has met. A key names one version of one story under one shared
 # version, so what it holds never changes: the worker may answer from here without asking the
 # shared cache again, and another server's change makes new keys, never a stale answer.
-_seen = {}
-SEEN_LIMIT = 20_000
+_seen = WorkerMemo(20_000)
 
 
 def _kept(keys):
     if not settings.NEWSROOM_STORE_FRAGMENTS:
         return {}
-    found = {key: _seen[key] for key in keys if key in _seen}
+    found = {key: seen for key in keys if (seen := _seen.get(key)) is not None}
     if len(found) < len(keys):
         found |= _met(cache.get_many([key for key in keys if key not in found]))
     return found
@@ -161,7 +160,6 @@ def _keep(fragments):
 
 
 def _met(fragments):
-    if len(_seen) + len(fragments) > SEEN_LIMIT:
-        _seen.clear()  # the shared cache still has them
-    _seen.update(fragments)
+    for key, fragment in fragments.items():
+        _seen.keep(key, fragment)
     return fragments

@@ -82,7 +82,7 @@ def test_a_cached_page_is_one_round_trip_to_the_cache(client, make_article, cach
 
 def test_a_workers_own_copies_of_pages_stay_within_their_bound(client, make_article, monkeypatch):
     bound = 10_000  # two story pages here, not three
-    monkeypatch.setattr(caching, "SEEN_PAGES_BYTES", bound)
+    monkeypatch.setattr(caching._seen_pages, "limit", bound)
     urls = [make_article().get_absolute_url() for _ in range(4)]
     pages = {}
     for _ in range(2):
