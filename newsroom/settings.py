@@ -113,6 +113,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Local memory holds 300 entries by default: too few for the pages and story fragments of a news
 # site of any size.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom?max_entries=30000")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, keeping its Redis client instead of making one per call.
+    CACHES["default"]["BACKEND"] = "newsroom.redis_cache.RedisCache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

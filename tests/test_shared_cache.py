@@ -45,3 +45,14 @@ def test_publishing_and_withdrawing_show_at_once_on_every_app_server(site):
         assert "Storm closes port" not in page(server + "/")
         assert "Storm closes port" not in page(server + "/feed/")
         assert fetch(server + path)[0] == 410
+
+
+def test_the_redis_backend_keeps_one_client_per_server(redis_url):
+    from newsroom.redis_cache import RedisCache
+
+    cache = RedisCache(redis_url, {})
+    cache.set("greeting", ("hello", 1.5))
+    assert cache.get("greeting") == ("hello", 1.5)
+    assert cache.get_many(["greeting", "absent"]) == {"greeting": ("hello", 1.5)}
+    # Django's own client makes a redis.Redis per call, which costs as much as the round trip.
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
