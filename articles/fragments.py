@@ -10,6 +10,7 @@ correcting or withdrawing one story leaves every other story's fragments as they
 page's choice and order of stories is still worked out on every request.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
@@ -123,15 +124,22 @@ def _filed_under():
     """The shared version, and what else a fragment may show that no story holds: the year
     (copyright lines), the site's name and copyright notice, and the stylesheet's address (in
     a story's page). A deployment that changes one of them files every fragment afresh."""
-    edition = (
+    edition = _edition(
         timezone.localdate().year,
         settings.NEWSROOM_SITE_NAME,
         settings.NEWSROOM_COPYRIGHT_NOTICE,
         settings.NEWSROOM_COPYRIGHT_HOLDER,
-        static("css/site.css"),
+        settings.STATIC_URL,
     )
-    digest = hashlib.blake2b(repr(edition).encode(), digest_size=8).hexdigest()
-    return f"{shared_version()}:{digest}"
+    return f"{shared_version()}:{edition}"
+
+
+@functools.lru_cache(maxsize=16)
+def _edition(*edition):
+    # Worked out once: finding the stylesheet's hashed name took longer than reading the
+    # shared version, twice on every story page.
+    edition += (static("css/site.css"),)
+    return hashlib.blake2b(repr(edition).encode(), digest_size=8).hexdigest()
 
 
 def _key(kind, story, token):
