@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -40,6 +41,22 @@ def test_a_cached_page_costs_no_query(client, make_article, django_assert_num_qu
         assert html(client, "/") == first
         # Parameters no page reads share the entry.
         assert html(client, "/?utm_source=newsletter") == first
+
+
+def test_a_page_is_kept_under_the_parameters_it_reads(
+    client, make_article, settings, django_assert_num_queries
+):
+    settings.NEWSROOM_PAGE_SIZE = 2
+    for _ in range(3):
+        make_article()
+    first = html(client, "/latest/")
+    older = re.search(r'rel="next" href="\?(before=[^"]+)"', first).group(1)
+    second = html(client, f"/latest/?{older}")
+    assert second != first
+    with django_assert_num_queries(0):
+        # Other parameters, their order and their encoding name the same page.
+        assert html(client, f"/latest/?utm_source=x&{older}") == second
+        assert html(client, f"/latest/?{older.replace(':', '%3A')}&utm_medium=y") == second
 
 
 @pytest.fixture
