@@ -31,7 +31,9 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date
 
-VERSION_KEY = "newsroom:content-version"
+# Named for the shape of what it holds (a tuple: token, time): a server reading another shape
+# from a shared cache, during a deployment, would fail to unpickle it on every request.
+VERSION_KEY = "newsroom:content-version:tuple"
 SHARED_KEY = "newsroom:shared-version"
 NEVER = float("inf")
 # The only query parameters reader pages read; others (utm_source=...) share one entry.
@@ -262,12 +264,13 @@ def _stored_page(request, *, store):
     guess = _page_key(request, token) if token else None
     seen = _seen_pages.get(guess)
     if guess is None or seen:
-        read = {VERSION_KEY: cache.get(VERSION_KEY)}
+        version_read, page_read = cache.get(VERSION_KEY), None
     else:
         read = cache.get_many([VERSION_KEY, guess])
-    version = current_version(read=read.get(VERSION_KEY))
+        version_read, page_read = read.get(VERSION_KEY), read.get(guess)
+    version = current_version(read=version_read)
     if version.token == token:
-        return version, seen or _saw(guess, read.get(guess)), guess
+        return version, seen or _saw(guess, page_read), guess
     key = _page_key(request, version.token)
     return version, _saw(key, cache.get(key)), key
 
