@@ -149,9 +149,9 @@ _last_token = None
 def shared_version():
     """The token of what several stories show, which every story's fragments are filed under."""
     read = cache.get_many([VERSION_KEY, SHARED_KEY])  # one round trip for both
-    version = _version(read.get(VERSION_KEY))
+    stored = read.get(VERSION_KEY)
     # Turns the shared version over too when a scheduled change is due.
-    if current_version(read=version) != version:
+    if current_version(read=stored) != stored:
         return cache.get(SHARED_KEY) or _new_shared_version()
     return read.get(SHARED_KEY) or _new_shared_version()
 
