@@ -51,12 +51,13 @@ class Card:
         }
 
 
-def draw_cards(cards, *, load=None):
+def draw_cards(cards, *, load=None, token=None):
     """The cards' HTML, in order, drawing only those not kept yet.
 
     `load(ids)` returns the complete stories (a dict by id) for the cards to draw, when the
     stories at hand carry only their id and version: one query for every card missing,
-    however many. Without `load` the stories at hand are complete.
+    however many. Without `load` the stories at hand are complete. `token`: filed_under(),
+    when the caller has it already.
     """
 
     def draw(missing):
@@ -69,17 +70,17 @@ def draw_cards(cards, *, load=None):
                 drawn[card] = template.render({"article": story, **card.options})
         return drawn
 
-    return kept_each([(card.kind, card.story, card) for card in cards], draw)
+    return kept_each([(card.kind, card.story, card) for card in cards], draw, token=token)
 
 
-def kept_each(pieces, draw):
+def kept_each(pieces, draw, *, token=None):
     """Each piece's kept HTML (or XML), in order, drawing those not kept yet.
 
     `pieces` are (kind, story, piece) triples: the piece's kind and story name it in the
     cache. `draw(missing pieces)` returns a dict of the missing pieces' fragments; a piece it
     leaves out (its story deleted meanwhile) comes back empty.
     """
-    token = _filed_under()
+    token = token or filed_under()
     keys = [_key(kind, story, token) for kind, story, _ in pieces]
     kept = _kept(keys)
     missing = {
@@ -105,13 +106,13 @@ class StoryPage:
         return self.before + related + self.after
 
 
-def story_page(article, request, *, draw, keep=True):
+def story_page(article, request, token, *, draw, keep=True):
     """The story's page around its related stories, kept unless `keep` is false; `draw()`
-    makes it when needed.
+    makes it when needed. `token` is filed_under(), which its related cards share.
 
     Filed under the address the page was asked at as well: it carries absolute URLs.
     """
-    key = _key(f"story:{request.scheme}://{request.get_host()}", article, _filed_under())
+    key = _key(f"story:{request.scheme}://{request.get_host()}", article, token)
     page = _kept([key]).get(key) if keep else None
     if page is None:
         page = draw()
@@ -120,7 +121,7 @@ def story_page(article, request, *, draw, keep=True):
     return page
 
 
-def _filed_under():
+def filed_under():
     """The shared version, and what else a fragment may show that no story holds: the year
     (copyright lines), the site's name and copyright notice, and the stylesheet's address (in
     a story's page). A deployment that changes one of them files every fragment afresh."""

@@ -19,7 +19,7 @@ from taggit.models import Tag
 
 from articles import jsonld
 from articles.context_processors import nav_sections
-from articles.fragments import Card, StoryPage, draw_cards, story_page
+from articles.fragments import Card, StoryPage, draw_cards, filed_under, story_page
 from articles.models import Article, Author
 from articles.models.article import bylines_prefetch
 from articles.paging import Cursor, page_of
@@ -226,8 +226,13 @@ class ArticleDetailView(DetailView):
     def respond(self):
         """The story's page, kept, with its related stories chosen now."""
         article = self.object
+        token = filed_under()  # read once for the page and its related cards
         page = story_page(
-            article, self.request, draw=lambda: self.draw_page(article), keep=self.keep_story
+            article,
+            self.request,
+            token,
+            draw=lambda: self.draw_page(article),
+            keep=self.keep_story,
         )
         # When the page was drawn, five queries are spent: the related stories come complete
         # in the sixth. Otherwise they come as rows, and only cards not kept are loaded.
@@ -235,6 +240,7 @@ class ArticleDetailView(DetailView):
         cards = draw_cards(
             [Card(story, level=3, brief=True) for story in related],
             load=None if self.drew_page else partial(Article.objects.cards_by_id, bylines=False),
+            token=token,
         )
         html = render_to_string("articles/_related.html", {"cards": cards}) if cards else ""
         return HttpResponse(page.around(html))
