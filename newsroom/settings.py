@@ -114,8 +114,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # site of any size.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom?max_entries=30000")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # The same backend, keeping its Redis client instead of making one per call.
+    # The same backend, keeping its Redis client instead of making one per call, and answering
+    # the content versions every request reads (articles.caching) from memory until they change.
     CACHES["default"]["BACKEND"] = "newsroom.redis_cache.RedisCache"
+    CACHES["default"].setdefault("OPTIONS", {})["WATCH"] = [
+        "newsroom:content-version",
+        "newsroom:shared-version",
+    ]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -43,13 +43,24 @@ def test_deploy_check_is_clean_under_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_a_redis_cache_url_keeps_its_redis_client():
+def test_a_redis_cache_url_keeps_its_redis_client_and_watches_the_content_versions():
+    # Nothing here connects to Redis: whether a key is watched is known from its name.
     result = manage(
         "shell",
         "--no-imports",
         "-c",
-        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        "from django.core.cache import caches; from articles import caching; "
+        "cache = caches['default']; "
+        "print(type(cache).__module__, type(cache).__name__); "
+        "watched = cache._cache._watch.watches; "
+        "keys = (caching.VERSION_KEY, caching.SHARED_KEY); "
+        "print([watched(cache.make_key(key)) for key in keys]); "
+        "print(watched(cache.make_key('newsroom:page:x')))",
         CACHE_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "newsroom.redis_cache.RedisCache"
+    assert result.stdout.split("\n")[:3] == [
+        "newsroom.redis_cache RedisCache",
+        "[True, True]",
+        "False",
+    ]
