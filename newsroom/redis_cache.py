@@ -14,6 +14,7 @@ only for Redis 7.4 and later; Debian's is 7.0.
 """
 
 import os
+import select
 import threading
 import time
 
@@ -28,24 +29,28 @@ INVALIDATIONS = "__redis__:invalidate"
 
 
 class Watch:
-    """The last known raw values of keys under some prefixes, dropped the moment Redis says
-    one changed, or the watch's own connection fails."""
+    """The last known values of keys under some prefixes, dropped the moment Redis says one
+    changed, or the watch's own connection fails.
+
+    Every caller is handed the same object: watched keys must hold values nobody changes.
+    """
 
     def __init__(self, prefixes, connect):
         self.prefixes = tuple(prefixes)
         self._connect = connect
         self._lock = threading.Lock()
         self._connection = None
+        self._readable = None  # polls the connection's socket
         self._pid = None
-        self._values = {}  # key -> (raw value or None when absent, trusted until)
+        self._values = {}  # key -> (value or None when absent, trusted until)
         self._generation = 0  # counts what dropped values, so a read in flight is not kept
 
     def watches(self, key):
         return key.startswith(self.prefixes)
 
     def known(self, keys):
-        """The raw values this process knows of those keys that are watched, and a mark to
-        hand back to `learn()` with what was read for the others."""
+        """The values this process knows of those keys that are watched, and a mark to hand
+        back to `learn()` with what was read for the others."""
         with self._lock:
             if not self._listening():
                 return {}, None
@@ -76,8 +81,13 @@ class Watch:
         try:
             if self._connection is None:
                 self._connection = self._subscribe()
-            while self._connection.can_read(timeout=0):
-                self._take(self._connection.read_response())
+                self._readable = select.poll()
+                self._readable.register(self._connection._sock, select.POLLIN)
+                self._drain()
+            # Each drain empties redis-py's buffer, so the socket alone tells whether anything
+            # came since: a poll takes a microsecond, redis-py's own check ten.
+            elif self._readable.poll(0):
+                self._drain()
             return True
         except (Disconnected, Unanswered, OSError):
             # Whatever happened meanwhile went unheard: start over, asking Redis.
@@ -103,6 +113,10 @@ class Watch:
         self._forget()
         return connection
 
+    def _drain(self):
+        while self._connection.can_read(timeout=0):
+            self._take(self._connection.read_response())
+
     def _take(self, message):
         if message[0] != b"message":
             return
@@ -121,7 +135,7 @@ class Watch:
     def _close(self):
         if self._connection is not None:
             self._connection.disconnect()
-        self._connection = None
+        self._connection = self._readable = None
         self._forget()
 
 
@@ -159,17 +173,20 @@ class RedisCacheClient(redis.RedisCacheClient):
     def get_many(self, keys):
         if not self._watch:
             return super().get_many(keys)
-        raw, mark = self._watch.known(keys)
-        asked = [key for key in keys if key not in raw]
+        values, mark = self._watch.known(keys)
+        asked = [key for key in keys if key not in values]
         if asked:
             # Watched keys are read where they are written: a replica lagging behind could
             # hand back a value Redis has already said is stale.
             watched = any(self._watch.watches(key) for key in asked)
-            read = dict(zip(asked, self.get_client(write=watched).mget(asked), strict=True))
+            raw = self.get_client(write=watched).mget(asked)
+            read = {
+                key: None if value is None else self._serializer.loads(value)
+                for key, value in zip(asked, raw, strict=True)
+            }
             self._watch.learn(read, mark)
-            raw.update(read)
-        loads = self._serializer.loads
-        return {key: loads(value) for key, value in raw.items() if value is not None}
+            values.update(read)
+        return {key: value for key, value in values.items() if value is not None}
 
     def _watch_connection(self):
         # Redis announces changes where keys are written. RESP2, so that after SUBSCRIBE the
