@@ -10,9 +10,11 @@ Time changes what readers see as well: a scheduled story's minute, an embargo li
 licence running out. The next such moment is stored beside each version, and the first request
 after it replaces the version itself, so no job has to run.
 
-Pages for anonymous readers carry `Cache-Control: public` with a short max-age (a CDN or a
-proxy may hold them that long), an ETag and a Last-Modified, and conditional requests get 304.
-Signed-in users get `private, no-store`: never cached anywhere.
+Views mark their pages with `public_page`; `PageCacheMiddleware` keeps them and answers from
+the cache before the view, or most middleware, would run. Pages for anonymous readers carry
+`Cache-Control: public` with a short max-age (a CDN or a proxy may hold them that long), an
+ETag and a Last-Modified, and conditional requests get 304. Signed-in users get `private,
+no-store`: never cached anywhere.
 """
 
 import hashlib
@@ -209,7 +211,8 @@ def remember(name, compute):
 
 
 def public_page(view=None, *, store=True):
-    """Serve anonymous readers from the cache, with validators and public Cache-Control.
+    """Pages the same for every anonymous reader: validators and a public Cache-Control, and
+    PageCacheMiddleware keeps them. Signed-in users get `private, no-store`.
 
     `store=False` still sends the headers and answers conditional requests, but keeps the page
     out of the cache: for search, whose addresses are as many as the queries readers type.
@@ -219,19 +222,12 @@ def public_page(view=None, *, store=True):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
         if request.method not in ("GET", "HEAD"):
-            return view(request, *args, **kwargs)
-        # Without a session cookie nobody is signed in: no need to load a session to know.
-        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
-            response = view(request, *args, **kwargs)
+            return response
+        if _signed_in(request):
             patch_cache_control(response, private=True, no_store=True)
             return response
-        version, stored, key = _stored_page(request, store=store)
-        if stored is not None:
-            # Stored with its validators and Cache-Control: they hold for the whole version.
-            response = HttpResponse(stored.content, headers=stored.headers)
-            return _conditional(request, response, version)
-        response = view(request, *args, **kwargs)
         if callable(getattr(response, "render", None)):
             response.render()
         patch_cache_control(response, public=True, max_age=settings.NEWSROOM_CACHE_MAX_AGE)
@@ -243,23 +239,89 @@ def public_page(view=None, *, store=True):
         set_response_etag(response)
         # The version's time is when anything readers see last changed, on any page: later
         # than or equal to this page's own last change, so a 304 on it is always right.
+        version = getattr(request, "content_version", None) or current_version()
         response.headers["Last-Modified"] = http_date(version.changed_at)
-        # A page that sets a cookie is someone's own: never hand it to others.
-        if key and not response.cookies:
+        response.content_version = version  # for PageCacheMiddleware: a page for everyone
+        return response
+
+    wrapped.keeps_pages = store
+    return wrapped
+
+
+def _signed_in(request):
+    # Without a session cookie nobody is signed in: no need to load a session to know.
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+
+
+class PageCacheMiddleware:
+    """Answers anonymous readers from the cache before the rest of the stack runs, and keeps
+    the pages public_page() views make as the stack below it finished them.
+
+    A hit resolves no URL and runs no view, messages or Content-Security-Policy middleware:
+    their headers were kept with the page. It sits after AuthenticationMiddleware, to know who
+    is signed in, and before the middleware whose headers it keeps.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = None
+        if self._may_keep(request):
+            version, stored, key = _stored_page(request)
+            if stored is not None:
+                # Stored with its validators and Cache-Control: they hold for the whole version.
+                response = HttpResponse(stored.content, headers=stored.headers)
+                return _conditional(request, response, version)
+            request.content_version = version
+        response = self.get_response(request)
+        view = getattr(request.resolver_match, "func", None)
+        if not getattr(view, "keeps_pages", False):
+            # Search, the admin, anything not a reader's page: not worth looking up again.
+            _not_kept.keep(_route(request), True)
+        version = getattr(response, "content_version", None)
+        if version is None:
+            return response
+        if key and _same_for_everyone(request, response):
             page = StoredPage(response.content, dict(response.headers.items()))
             cache.set(key, page, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
             _saw(key, page)
         return _conditional(request, response, version)
 
-    return wrapped
+    @staticmethod
+    def _may_keep(request):
+        return (
+            settings.NEWSROOM_STORE_PAGES
+            and request.method in ("GET", "HEAD")
+            and not _not_kept.get(_route(request))
+            and not _signed_in(request)
+        )
 
 
-def _stored_page(request, *, store):
+# Paths whose view never keeps a page, by this worker: under one URLconf a path always leads
+# to the same view.
+_not_kept = WorkerMemo(1000)
+
+
+def _route(request):
+    return (getattr(request, "urlconf", None) or settings.ROOT_URLCONF, request.path_info)
+
+
+def _same_for_everyone(request, response):
+    """Whether nothing in the page is this reader's own: no cookie set, by the view or by the
+    middleware above this one (a CSRF token, a session), so that it may go to others."""
+    session = getattr(request, "session", None)
+    return not (
+        response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or (session is not None and session.modified)
+    )
+
+
+def _stored_page(request):
     """The current version, the stored page if any, and the key it is (or would be) stored
     under: one round trip to the cache when the version is the one this worker last saw, and
     only the version's own when this worker has served the page under it already."""
-    if not (store and settings.NEWSROOM_STORE_PAGES):
-        return current_version(), None, None
     token = _last_token
     guess = _page_key(request, token) if token else None
     seen = _seen_pages.get(guess)

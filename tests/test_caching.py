@@ -5,6 +5,9 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.urls import path
 from django.utils import timezone
 from django.utils.http import http_date
 
@@ -81,6 +84,67 @@ def cache_reads(monkeypatch):
     return reads
 
 
+def test_a_cached_page_carries_the_headers_the_page_was_built_with(client, make_article):
+    story = make_article()
+    for url in ["/", story.get_absolute_url(), "/feed/", "/news-sitemap.xml"]:
+        built = client.get(url)
+        kept = client.get(url)
+        assert kept.content == built.content
+        # Including those of the middleware a cached page no longer goes through.
+        assert kept.headers == built.headers, url
+        assert kept["Content-Security-Policy"] and kept["X-Frame-Options"] == "DENY"
+    assert client.get("/").context is None  # no view ran, no template was rendered
+
+
+built = []
+
+
+@caching.public_page
+def _with_a_csrf_token(request):
+    built.append("csrf")
+    return HttpResponse(f'<input name="csrfmiddlewaretoken" value="{get_token(request)}">')
+
+
+@caching.public_page
+def _with_a_session(request):
+    built.append("session")
+    request.session["seen"] = True
+    return HttpResponse("<p>Welcome back</p>")
+
+
+@caching.public_page
+def _with_a_cookie(request):
+    built.append("cookie")
+    response = HttpResponse("<p>Hello</p>")
+    response.set_cookie("greeted", "yes")
+    return response
+
+
+@caching.public_page
+def _the_same_for_everyone(request):
+    built.append("plain")
+    return HttpResponse("<p>Hello</p>")
+
+
+urlpatterns = [
+    path("csrf/", _with_a_csrf_token),
+    path("session/", _with_a_session),
+    path("cookie/", _with_a_cookie),
+    path("plain/", _the_same_for_everyone),
+]
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_with_anything_of_its_readers_own_is_never_kept(client, db):
+    built.clear()
+    for url in ["/csrf/", "/session/", "/cookie/", "/plain/"]:
+        for _ in range(2):
+            client.cookies.clear()  # a new reader each time, never signed in
+            assert client.get(url).status_code == 200
+    # The CSRF cookie and the session's are set on the way out, by middleware after the view.
+    assert built == ["csrf", "csrf", "session", "session", "cookie", "cookie", "plain"]
+
+
 def test_a_cached_page_is_one_round_trip_to_the_cache(client, make_article, cache_reads):
     make_article()
     first = html(client, "/")
@@ -95,6 +159,18 @@ def test_a_cached_page_is_one_round_trip_to_the_cache(client, make_article, cach
     assert html(client, "/") == first
     [(method, keys)] = cache_reads
     assert method == "get_many" and keys[0] == caching.VERSION_KEY and len(keys) == 2
+
+
+def test_addresses_whose_pages_are_never_kept_are_not_looked_up(client, make_article, cache_reads):
+    make_article(headline="Harbour reopens")
+    for url in ["/admin/login/", "/search/?q=harbour", "/search/?q=port"]:
+        client.get(url)
+    cache_reads.clear()
+    assert client.get("/admin/login/").status_code == 200
+    assert cache_reads == []
+    # Only what search's own cards read.
+    client.get("/search/?q=storm")
+    assert not [keys for _, keys in cache_reads if any("newsroom:page:" in key for key in keys)]
 
 
 def test_a_workers_own_copies_of_pages_stay_within_their_bound(client, make_article, monkeypatch):
