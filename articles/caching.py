@@ -83,6 +83,9 @@ class WorkerMemo:
         return self._values.get(key)
 
     def keep(self, key, value):
+        if (kept := self._values.pop(key, None)) is not None:
+            # Kept again (a memo past its moment, a page built twice): it counts once.
+            self._weight -= self.weigh(kept)
         weight = self.weigh(value)
         if self._weight + weight > self.limit:
             self.clear()
@@ -266,8 +269,10 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        route = _route(request)
+        never_kept = _not_kept.get(route)
         key = None
-        if self._may_keep(request):
+        if not never_kept and self._may_keep(request):
             version, stored, key = _stored_page(request)
             if stored is not None:
                 # Stored with its validators and Cache-Control: they hold for the whole version.
@@ -276,9 +281,9 @@ class PageCacheMiddleware:
             request.content_version = version
         response = self.get_response(request)
         view = getattr(request.resolver_match, "func", None)
-        if not getattr(view, "keeps_pages", False):
+        if not never_kept and not getattr(view, "keeps_pages", False):
             # Search, the admin, anything not a reader's page: not worth looking up again.
-            _not_kept.keep(_route(request), True)
+            _not_kept.keep(route, True)
         version = getattr(response, "content_version", None)
         if version is None:
             return response
@@ -293,7 +298,6 @@ class PageCacheMiddleware:
         return (
             settings.NEWSROOM_STORE_PAGES
             and request.method in ("GET", "HEAD")
-            and not _not_kept.get(_route(request))
             and not _signed_in(request)
         )
 

@@ -173,6 +173,16 @@ def test_addresses_whose_pages_are_never_kept_are_not_looked_up(client, make_art
     assert not [keys for _, keys in cache_reads if any("newsroom:page:" in key for key in keys)]
 
 
+def test_a_value_kept_again_counts_once_towards_a_workers_bound():
+    memo = caching.WorkerMemo(3)
+    for _ in range(5):
+        memo.keep("floor", True)
+    memo.keep("other", True)
+    memo.keep("third", True)
+    # Three values, within the bound: counted five times, the first would have filled it.
+    assert memo.get("floor") and memo.get("other") and memo.get("third")
+
+
 def test_a_workers_own_copies_of_pages_stay_within_their_bound(client, make_article, monkeypatch):
     bound = 10_000  # two story pages here, not three
     monkeypatch.setattr(caching._seen_pages, "limit", bound)
