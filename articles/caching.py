@@ -257,12 +257,13 @@ def _signed_in(request):
 
 
 class PageCacheMiddleware:
-    """Answers anonymous readers from the cache before the rest of the stack runs, and keeps
-    the pages public_page() views make as the stack below it finished them.
+    """Answers readers without a session from the cache before the rest of the stack runs,
+    and keeps the pages public_page() views make as the stack below it finished them.
 
-    A hit resolves no URL and runs no view, messages or Content-Security-Policy middleware:
-    their headers were kept with the page. It sits after AuthenticationMiddleware, to know who
-    is signed in, and before the middleware whose headers it keeps.
+    A hit resolves no URL and runs no view and no session, CSRF, authentication, messages or
+    Content-Security-Policy middleware: their headers were kept with the page. Nobody without a
+    session cookie is signed in, so the cookie alone decides; a request carrying one goes
+    through the whole stack (the view's public_page tells an editor from a reader).
     """
 
     def __init__(self, get_response):
@@ -298,7 +299,7 @@ class PageCacheMiddleware:
         return (
             settings.NEWSROOM_STORE_PAGES
             and request.method in ("GET", "HEAD")
-            and not _signed_in(request)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
         )
 
 
@@ -358,8 +359,8 @@ def _page_key(request, token):
     if query := request.META.get("QUERY_STRING"):
         pairs = parse_qsl(query, keep_blank_values=True)
         read = sorted(pair for pair in pairs if pair[0] in PAGE_PARAMETERS)
-    # CommonMiddleware validated the host against ALLOWED_HOSTS for this request already.
-    address = f"{request.scheme}://{request._get_raw_host()}{request.path}?{read or ''}"
+    # get_host() refuses a host not in ALLOWED_HOSTS, before any page is looked up.
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{read or ''}"
     digest = hashlib.sha256(address.encode()).hexdigest()
     return f"newsroom:page:{token}:{digest}"
 

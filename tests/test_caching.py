@@ -261,6 +261,27 @@ def test_pages_for_different_hosts_are_kept_apart(client, make_article, settings
     assert "http://news.example.com/" in other and "testserver" not in other
 
 
+def test_a_host_not_allowed_is_refused_even_when_the_page_is_kept(client, make_article, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "news.example.com"]
+    make_article()
+    for host in ["testserver", "news.example.com"]:
+        assert client.get("/feed/", headers={"host": host}).status_code == 200  # and kept
+    # A host dropped from the settings, with its pages still in the shared cache.
+    settings.ALLOWED_HOSTS = ["testserver"]
+    assert client.get("/feed/", headers={"host": "news.example.com"}).status_code == 400
+    assert client.get("/feed/", headers={"host": "evil.example"}).status_code == 400
+
+
+def test_a_reader_with_a_stale_session_cookie_gets_the_page_built(client, make_article):
+    make_article(headline="Harbour reopens")
+    kept = html(client, "/")
+    client.cookies["sessionid"] = "no-such-session"
+    response = client.get("/")
+    assert response.context is not None  # built afresh: a session cookie skips the cache
+    assert response.content.decode() == kept
+    assert response["Cache-Control"].startswith("public")
+
+
 def test_publishing_a_story_shows_it_at_once(client, make_article, make_section):
     section = make_section()
     story = make_article(headline="Harbour reopens", section=section, status=Status.DRAFT)
