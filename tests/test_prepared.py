@@ -130,3 +130,17 @@ def test_each_thread_runs_it_on_its_own_connection():
     thread.join()
     # Django refuses a connection made on another thread: this raised there, when it was.
     assert found == ["World"]
+
+
+@pytest.mark.skipif(
+    connections["default"].vendor != "postgresql", reason="PostgreSQL's prepared statements"
+)
+def test_postgresql_plans_the_queries_a_reader_page_repeats_once(client, make_article, settings):
+    settings.NEWSROOM_STORE_PAGES = False  # every request runs the page's queries
+    story = make_article()
+    for _ in range(8):
+        assert client.get(story.get_absolute_url()).status_code == 200
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any('FROM "articles_article"' in statement for statement in prepared), prepared

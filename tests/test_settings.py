@@ -64,3 +64,19 @@ def test_a_redis_cache_url_keeps_its_redis_client_and_watches_the_content_versio
         "[True, True]",
         "False",
     ]
+
+
+def test_postgresql_prepares_repeated_statements_unless_a_pooler_forbids_it():
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    # Nothing here connects to the database.
+    postgres = {"DATABASE_URL": "postgres://newsroom@127.0.0.1:5432/newsroom"}
+    prepared = manage("shell", "--no-imports", "-c", show, **postgres)
+    assert prepared.returncode == 0, prepared.stderr
+    assert "'server_side_binding': True" in prepared.stdout
+    assert "'prepare_threshold': 5" in prepared.stdout
+    pooled = manage(
+        "shell", "--no-imports", "-c", show, DATABASE_PREPARED_STATEMENTS="false", **postgres
+    )
+    assert pooled.returncode == 0, pooled.stderr
+    assert "server_side_binding" not in pooled.stdout
+    assert "prepare_threshold" not in pooled.stdout
