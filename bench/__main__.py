@@ -134,6 +134,7 @@ def describe(args, *, seeded, database, wrk, chosen):
         f"cached: `CACHE_URL={LOCMEM}` (each worker keeps its own copy) or a Redis server "
         "on loopback shared by the workers; before the first round, every address of a "
         f"rotating page is requested {args.prime_passes} times.",
+        "- KB: a response's size on the wire, headers included (wrk's bytes read per request).",
         "- % of floor: requests per second as a share of the floor's, measured for "
         f"{args.floor_seconds} s right after the page on the same server (median over rounds).",
         "- Pages: "

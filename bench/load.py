@@ -58,6 +58,7 @@ def parse(stdout, *, page, cache):
         rps=result["requests"] / (result["duration_us"] / 1e6),
         p50_ms=result["p50_us"] / 1000,
         p99_ms=result["p99_us"] / 1000,
+        kb=result["bytes"] / result["requests"] / 1024,
         requests=result["requests"],
         errors=errors,
     )

@@ -22,6 +22,9 @@ class Measurement:
     rps: float | None = None
     p50_ms: float | None = None
     p99_ms: float | None = None
+    # Kilobytes a response took on the wire, headers included: past a point a page's size,
+    # not its making, sets its rate (the news sitemap is four times the floor's page).
+    kb: float | None = None
     requests: int = 0
     errors: int = 0
     note: str = ""
@@ -58,6 +61,7 @@ def median_of(rounds):
         rps=statistics.median(m.rps for m in measured),
         p50_ms=statistics.median(m.p50_ms for m in measured),
         p99_ms=statistics.median(m.p99_ms for m in measured),
+        kb=statistics.median(m.kb for m in measured) if all(m.kb for m in measured) else None,
         requests=sum(m.requests for m in measured),
         errors=sum(m.errors for m in rounds),
         note="; ".join(dict.fromkeys(m.note for m in rounds if m.note)),
@@ -68,7 +72,7 @@ def median_of(rounds):
 
 def format_table(measurements):
     """A markdown table, columns padded so that it reads as well in a terminal."""
-    header = ["page", "cache", "req/s", "p50 ms", "p99 ms", "% of floor", "note"]
+    header = ["page", "cache", "req/s", "p50 ms", "p99 ms", "KB", "% of floor", "note"]
     rows = []
     for m in measurements:
         share = 100 if m.page == FLOOR and not m.failed else m.share
@@ -84,11 +88,12 @@ def format_table(measurements):
                 "—" if m.failed else f"{m.rps:,.0f}",
                 "—" if m.failed else f"{m.p50_ms:.1f}",
                 "—" if m.failed else f"{m.p99_ms:.1f}",
+                "—" if m.kb is None else f"{m.kb:.0f}",
                 "—" if share is None else f"{share:.1f} %" if share < 10 else f"{share:.0f} %",
                 note,
             ]
         )
-    numeric = {2, 3, 4, 5}
+    numeric = {2, 3, 4, 5, 6}
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
     def line(cells):

@@ -101,13 +101,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Reader pages are short index walks. At a million stories PostgreSQL's JIT compiled the
     # larger queries (search, the sitemap index) for 0.1-3 s, far longer than it saved.
     _POSTGRES_OPTIONS.setdefault("options", "-c jit=off")
-    # Parameters sent apart from the SQL let psycopg prepare a statement a connection runs
-    # again and again (every reader page's), so PostgreSQL plans it once per connection rather
-    # than once per request. Off behind a pooler that cannot keep prepared statements
-    # (PgBouncer in transaction mode before 1.21).
+    # Parameters sent apart from the SQL let the reader's hottest queries be prepared
+    # statements, planned once per connection (articles.prepared). Off behind a pooler that
+    # cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
     if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
         _POSTGRES_OPTIONS.setdefault("server_side_binding", True)
-        _POSTGRES_OPTIONS.setdefault("prepare_threshold", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _SQLITE_DIR.mkdir(exist_ok=True)
     # WAL and an immediate write lock let the dev server's threads write without

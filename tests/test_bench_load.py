@@ -20,6 +20,7 @@ def test_parses_the_summary_line_of_rotate_lua():
     assert measurement.rps == 1500
     assert measurement.p50_ms == 2.25 and measurement.p99_ms == 7.125
     assert measurement.requests == 6000
+    assert measurement.kb == pytest.approx(188987392 / 6000 / 1024)  # 30.8 KB a response
     assert measurement.errors == 3
 
 

@@ -3,31 +3,31 @@ from bench.report import FLOOR, UNCACHED, Measurement, format_table, median_of, 
 CACHED = "cached: locmem"
 
 
-def test_table_shows_each_page_with_its_share_of_the_floor():
+def test_table_shows_each_page_with_its_size_and_share_of_the_floor():
     table = format_table(
         [
-            Measurement(FLOOR, UNCACHED, rps=1500.4, p50_ms=2.46, p99_ms=6.1, requests=7500),
-            Measurement("front page", UNCACHED, rps=300, p50_ms=12.34, p99_ms=40.2, share=20.2),
+            Measurement(FLOOR, UNCACHED, 1500.4, 2.46, 6.1, kb=30.7, requests=7500),
+            Measurement("front page", UNCACHED, 300, 12.34, 40.2, kb=52.3, share=20.2),
             Measurement("search", UNCACHED, note="HTTP 404: not built yet?"),
-            Measurement(FLOOR, CACHED, rps=1000, p50_ms=2.6, p99_ms=6, requests=5000),
-            Measurement("front page", CACHED, rps=950, p50_ms=2.8, p99_ms=7, errors=3, share=95),
+            Measurement(FLOOR, CACHED, 1000, 2.6, 6, kb=30.7, requests=5000),
+            Measurement("front page", CACHED, 950, 2.8, 7, kb=52.3, errors=3, share=95),
         ]
     )
     assert table == (
-        "| page                        | cache          | req/s | p50 ms | p99 ms | % of floor "
-        "| note                     |\n"
-        "|-----------------------------|----------------|------:|-------:|-------:|-----------:"
-        "|--------------------------|\n"
-        "| floor (constant 30 KB page) | uncached       | 1,500 |    2.5 |    6.1 |      100 % "
-        "|                          |\n"
-        "| front page                  | uncached       |   300 |   12.3 |   40.2 |       20 % "
-        "|                          |\n"
-        "| search                      | uncached       |     — |      — |      — |          — "
-        "| HTTP 404: not built yet? |\n"
-        "| floor (constant 30 KB page) | cached: locmem | 1,000 |    2.6 |    6.0 |      100 % "
-        "|                          |\n"
-        "| front page                  | cached: locmem |   950 |    2.8 |    7.0 |       95 % "
-        "| 3 failed responses       |\n"
+        "| page                        | cache          | req/s | p50 ms | p99 ms | KB "
+        "| % of floor | note                     |\n"
+        "|-----------------------------|----------------|------:|-------:|-------:|---:"
+        "|-----------:|--------------------------|\n"
+        "| floor (constant 30 KB page) | uncached       | 1,500 |    2.5 |    6.1 | 31 "
+        "|      100 % |                          |\n"
+        "| front page                  | uncached       |   300 |   12.3 |   40.2 | 52 "
+        "|       20 % |                          |\n"
+        "| search                      | uncached       |     — |      — |      — |  — "
+        "|          — | HTTP 404: not built yet? |\n"
+        "| floor (constant 30 KB page) | cached: locmem | 1,000 |    2.6 |    6.0 | 31 "
+        "|      100 % |                          |\n"
+        "| front page                  | cached: locmem |   950 |    2.8 |    7.0 | 52 "
+        "|       95 % | 3 failed responses       |\n"
     )
 
 
@@ -41,15 +41,15 @@ def test_share_is_taken_against_the_floor_measured_beside_the_page():
 
 def test_rounds_are_summed_up_by_their_medians():
     rounds = [
-        Measurement("front page", UNCACHED, rps, p50, p99, requests=100, errors=errors, share=share)
-        for rps, p50, p99, errors, share in [
-            (310, 12, 50, 0, 21),
-            (290, 14, 30, 1, 19),
-            (300, 13, 40, 0, 25),
+        Measurement("front page", UNCACHED, rps, p50, p99, kb, 100, errors, share=share)
+        for rps, p50, p99, kb, errors, share in [
+            (310, 12, 50, 52.5, 0, 21),
+            (290, 14, 30, 52.1, 1, 19),
+            (300, 13, 40, 52.3, 0, 25),
         ]
     ]
     assert median_of(rounds) == Measurement(
-        "front page", UNCACHED, rps=300, p50_ms=13, p99_ms=40, requests=300, errors=1, share=21
+        "front page", UNCACHED, 300, 13, 40, kb=52.3, requests=300, errors=1, share=21
     )
 
 

@@ -135,12 +135,18 @@ def test_each_thread_runs_it_on_its_own_connection():
 @pytest.mark.skipif(
     connections["default"].vendor != "postgresql", reason="PostgreSQL's prepared statements"
 )
-def test_postgresql_plans_the_queries_a_reader_page_repeats_once(client, make_article, settings):
+def test_postgresql_plans_the_prepared_queries_once_and_search_every_time(
+    client, make_article, settings
+):
     settings.NEWSROOM_STORE_PAGES = False  # every request runs the page's queries
-    story = make_article()
+    story = make_article(headline="Harbour reopens")
     for _ in range(8):
         assert client.get(story.get_absolute_url()).status_code == 200
+        assert client.get("/search/?q=harbour").status_code == 200
     with connections["default"].cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [statement for (statement,) in cursor.fetchall()]
-    assert any('FROM "articles_article"' in statement for statement in prepared), prepared
+    # The story by its address, among others.
+    assert any('"articles_article"."slug" = ($' in statement for statement in prepared), prepared
+    # Search's best plan depends on its words: planned for each.
+    assert not [statement for statement in prepared if "@@" in statement]
