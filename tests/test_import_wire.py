@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,7 @@ def test_seed_story_imports_cleanly(db):
     assert story.copyright_notice == "© Copyright 2023. All Rights Reserved"
     assert story.copyright_year == 2023
     assert story.source == "Vygr Media"
-    assert story.wire_key == SEED.name
+    assert (story.wire_feed, story.wire_key) == ("wire", SEED.name)
 
 
 def test_headline_byline_dateline_and_credits_become_fields(db, tmp_path):
@@ -216,3 +217,242 @@ def test_a_big_folder_shows_progress_instead_of_a_line_per_file(db, tmp_path):
 def test_a_missing_path_is_an_error(db, tmp_path):
     _out, _err, failure = run(tmp_path / "nope.txt")
     assert "no such file or folder" in failure
+
+
+# Identity: the feed a file came from and its name there
+
+
+def write(path, text=STORY):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_the_same_file_name_from_two_feeds_makes_two_stories(db, tmp_path):
+    write(tmp_path / "reuters/story.txt")
+    write(tmp_path / "ap/story.txt", STORY.replace("Storm closes", "Flood shuts"))
+    out, _err, failure = run(tmp_path)
+    assert failure is None
+    assert out.endswith("2 files: 2 created\n")
+    stories = Article.objects.order_by("wire_feed")
+    assert [(a.wire_feed, a.wire_key) for a in stories] == [
+        ("ap", "story.txt"),
+        ("reuters", "story.txt"),
+    ]
+    assert [a.headline for a in stories] == [
+        "Flood shuts ports along the coast",
+        "Storm closes ports along the coast",
+    ]
+
+
+def test_another_feeds_file_of_the_same_name_never_touches_a_published_story(db, tmp_path):
+    run(write(tmp_path / "reuters/story.txt"))
+    Article.objects.update(status=Status.PUBLISHED)
+    out, _err, _failure = run(write(tmp_path / "ap/story.txt", STORY.replace("Storm", "Flood")))
+    assert "created" in out
+    assert Article.objects.filter(status=Status.DRAFT, wire_feed="ap").exists()
+
+
+def test_a_file_has_one_identity_however_it_is_named_on_the_command_line(db, tmp_path):
+    path = write(tmp_path / "reuters/story.txt")
+    run(tmp_path)
+    for name in [path, tmp_path / "reuters", tmp_path / "reuters/../reuters/story.txt"]:
+        out, _err, failure = run(name)
+        assert failure is None and "unchanged" in out, name
+    assert Article.objects.get().wire_feed == "reuters"
+
+
+def test_the_feed_option_names_the_feed(db, tmp_path):
+    run(write(tmp_path / "incoming/story.txt"), feed="reuters")
+    assert (Article.objects.get().wire_feed, Article.objects.get().wire_key) == (
+        "reuters",
+        "story.txt",
+    )
+
+
+def test_two_files_with_one_identity_in_one_run_import_only_the_first(db, tmp_path):
+    first = write(tmp_path / "a/reuters/story.txt")
+    second = write(tmp_path / "b/reuters/story.txt", STORY.replace("Storm", "Flood"))
+    _out, err, failure = run(first, second)
+    assert f"refused    {second}: the same feed and name as {first}" in err
+    assert failure == "1 of 2 files failed to import."
+    assert Article.objects.get().headline.startswith("Storm")
+
+
+def test_a_story_imported_before_feeds_were_recorded_is_known_by_identical_content(db, tmp_path):
+    """Migrated stories have no feed: the same name with the same content is the same story."""
+    run(write(tmp_path / "reuters/story.txt"))
+    Article.objects.update(wire_feed="")
+    out, _err, _failure = run(tmp_path / "reuters/story.txt")
+    assert "unchanged" in out
+    assert Article.objects.get().wire_feed == "reuters"
+    # Other content under that name may be another agency's story: it never replaces it.
+    Article.objects.update(wire_feed="")
+    out, _err, _failure = run(write(tmp_path / "ap/story.txt", STORY.replace("Storm", "Flood")))
+    assert "created" in out
+    assert sorted(Article.objects.values_list("wire_feed", "headline")) == [
+        ("", "Storm closes ports along the coast"),
+        ("ap", "Flood closes ports along the coast"),
+    ]
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_and_the_rest_import(db, tmp_path):
+    bad = write(tmp_path / "feed" / os.fsdecode(b"caf\xe9.txt"))
+    write(tmp_path / "feed/good.txt")
+    _out, err, failure = run(tmp_path / "feed")
+    assert f"refused    {bad}: 'caf\\udce9.txt' is not a printable UTF-8 name" in err
+    assert failure == "1 of 2 files failed to import."
+    assert list(Article.objects.values_list("wire_key", flat=True)) == ["good.txt"]
+
+
+# Refusals: what the models cannot hold is never cut to fit
+
+
+LONG = " V" * 150
+LONG_NOTICE = "© 2024 Reuters. All rights reserved. " + "Republication is prohibited. " * 9
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            STORY.replace("© 2024 The Associated Press. All rights reserved.", LONG_NOTICE),
+            f"article copyright notice is {len(LONG_NOTICE.strip())} characters long; "
+            "the limit is 255",
+        ),
+        (
+            STORY.replace("SEOUL, Sept 13", "SEOUL" + "X" * 120 + ", Sept 13"),
+            "article dateline is 125 characters long; the limit is 100",
+        ),
+        (
+            STORY.replace(" (Reuters)", "").replace("reserved.", "reserved. Powered by" + LONG),
+            "article source is 299 characters long; the limit is 200",
+        ),
+    ],
+    ids=["copyright", "dateline", "source"],
+)
+def test_a_value_over_its_field_limit_refuses_that_file_and_the_rest_import(
+    db, tmp_path, text, reason
+):
+    bad = write(tmp_path / "feed/bad.txt", text)
+    write(tmp_path / "feed/good.txt")
+    _out, err, failure = run(tmp_path / "feed")
+    assert f"refused    {bad}: the {reason}" in err
+    assert failure == "1 of 2 files failed to import."
+    assert list(Article.objects.values_list("wire_key", flat=True)) == ["good.txt"]
+    assert Photo.objects.count() == 1
+
+
+def test_a_dry_run_reports_the_same_refusals(db, tmp_path):
+    bad = write(tmp_path / "feed/bad.txt", STORY.replace("SEOUL,", "SEOUL" + "X" * 120 + ","))
+    _out, err, failure = run(bad, dry_run=True)
+    assert f"refused    {bad}: the article dateline is" in err
+    assert failure is not None
+
+
+def parsed(**changes):
+    from dataclasses import replace
+
+    from articles.wire import parse
+
+    return replace(parse(STORY.encode()), **changes)
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"headline": "H" * 300}, "the article headline is 300 characters long; the limit is 255"),
+        ({"bylines": ("N" * 160,)}, "the author name is 160 characters long; the limit is 150"),
+        ({"photo_credits": ("C" * 201,)}, "the photo credit is 201 characters long; the limit is"),
+    ],
+    ids=["headline", "author", "credit"],
+)
+def test_the_importer_refuses_rather_than_cuts_what_the_parser_never_makes(db, changes, reason):
+    from articles.models.wire_copy import WireIdentity, WireRefused, save_wire_story
+
+    with pytest.raises(WireRefused, match=reason):
+        save_wire_story(parsed(**changes), identity=WireIdentity("ap", "x.txt"), digest="1")
+    assert not Article.objects.exists()
+    assert not Photo.objects.exists()
+
+
+def test_the_parsers_longest_names_fit_the_models(db, tmp_path):
+    name = "Anna " + "M" * 141  # a byline line of 150 characters, the parser's limit
+    run(write(tmp_path / "feed/story.txt", STORY.replace("Jane Doe and John Roe", name)))
+    assert Article.objects.get().byline_text == name
+
+
+def test_a_database_error_fails_that_file_only_and_the_run_goes_on(db, tmp_path, monkeypatch):
+    """A real error from the database (a slug taken behind validation's back), on every backend."""
+    from articles.models import wire_copy
+
+    Article.objects.create(headline="Taken", slug="taken")
+    real_slug = wire_copy.unique_slug
+    monkeypatch.setattr(
+        wire_copy,
+        "unique_slug",
+        lambda model, text, **kw: "taken" if "Flood" in text else real_slug(model, text, **kw),
+    )
+    monkeypatch.setattr(Article, "validate_unique", lambda self, exclude=None: None)
+    bad = write(tmp_path / "feed/a-bad.txt", STORY.replace("Storm", "Flood"))
+    write(tmp_path / "feed/b-good.txt")
+    _out, err, failure = run(tmp_path / "feed")
+    assert f"failed     {bad}: the database refused it" in err
+    assert failure == "1 of 2 files failed to import."
+    assert Article.objects.filter(wire_key="b-good.txt").exists()
+    assert not Article.objects.filter(wire_key="a-bad.txt").exists()
+
+
+# Symbolic links are refused unless asked for
+
+
+def test_a_linked_text_file_is_refused_in_a_folder_and_by_name(db, tmp_path):
+    secret = write(tmp_path / "private/secrets.conf", "PASSWORD=hunter2 is the password.\n")
+    link = tmp_path / "feed/story.txt"
+    link.parent.mkdir()
+    link.symlink_to(secret)
+    for path in [tmp_path / "feed", link]:
+        _out, err, failure = run(path)
+        assert f"refused    {link}: a symbolic link" in err and "--follow-links" in err
+        assert failure == "1 of 1 files failed to import."
+    assert not Article.objects.exists()
+
+
+def test_a_linked_folder_is_not_walked(db, tmp_path):
+    write(tmp_path / "elsewhere/story.txt")
+    write(tmp_path / "feed/own.txt")
+    (tmp_path / "feed/linked").symlink_to(tmp_path / "elsewhere")
+    _out, err, failure = run(tmp_path / "feed")
+    assert f"refused    {tmp_path / 'feed/linked'}: a symbolic link to a folder" in err
+    assert failure is not None
+    assert list(Article.objects.values_list("wire_key", flat=True)) == ["own.txt"]
+
+
+def test_a_linked_image_beside_a_story_refuses_the_story(db, tmp_path):
+    picture = tmp_path / "private/picture.jpg"
+    picture.parent.mkdir()
+    picture.write_bytes(jpeg_bytes(size=(120, 80)))
+    story = write(tmp_path / "feed/storm.txt")
+    (tmp_path / "feed/storm.jpg").symlink_to(picture)
+    _out, err, failure = run(tmp_path / "feed")
+    assert f"refused    {story}: storm.jpg beside it is a symbolic link" in err
+    assert failure is not None
+    assert not Article.objects.exists() and not Photo.objects.exists()
+
+
+def test_follow_links_imports_through_links_without_walking_in_circles(db, tmp_path):
+    write(tmp_path / "elsewhere/story.txt")
+    picture = tmp_path / "private/picture.jpg"
+    picture.parent.mkdir()
+    picture.write_bytes(jpeg_bytes(size=(120, 80)))
+    write(tmp_path / "feed/storm.txt")
+    (tmp_path / "feed/storm.jpg").symlink_to(picture)
+    (tmp_path / "feed/linked").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "feed/loop").symlink_to(tmp_path / "feed")
+    _out, _err, failure = run(tmp_path / "feed", follow_links=True)
+    assert failure is None
+    assert sorted(Article.objects.values_list("wire_feed", "wire_key")) == [
+        ("feed", "storm.txt"),
+        ("linked", "story.txt"),
+    ]
+    assert Article.objects.get(wire_key="storm.txt").lead_photo.image

@@ -501,3 +501,50 @@ def test_huge_input_is_fast(data):
     outcome(data)
 
     assert time.perf_counter() - start < 1
+
+
+# Single-line fields
+
+LINE_BREAKS = ["\n", "\r\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+def single_line_fields(parsed):
+    notice = parsed.copyright
+    copyright = [notice.notice, notice.holder, notice.provider] if notice else []
+    return [
+        parsed.headline,
+        parsed.dateline,
+        parsed.source,
+        *parsed.bylines,
+        *parsed.photo_credits,
+        *copyright,
+    ]
+
+
+def is_one_line(text):
+    return text.splitlines() in ([text], [])
+
+
+@pytest.mark.parametrize("brk", LINE_BREAKS, ids=repr)
+def test_no_line_break_inside_a_single_line_field(brk):
+    parsed = story(
+        f"Storm closes{brk}ports",
+        "",
+        f"By Jane{brk}Doe and John{brk}Roe",
+        "",
+        f"NEW{brk}YORK, Sept 13 (Reuters{brk}Wire) - A storm closed ports.",
+        f"Photo: AP{brk}Photo",
+        f"© 2024 The{brk}Associated Press. All rights reserved. Powered by Vygr{brk}Media",
+    )
+
+    fields = single_line_fields(parsed)
+    assert fields and all(is_one_line(field) for field in fields), fields
+
+
+def test_no_line_break_inside_a_single_line_field_of_random_text():
+    rng = random.Random(16)
+    for _ in range(500):
+        text = "".join(rng.choices(PIECES + LINE_BREAKS, k=rng.randint(1, 80)))
+        parsed = outcome(text)
+        if isinstance(parsed, WireStory):
+            assert all(is_one_line(field) for field in single_line_fields(parsed)), text

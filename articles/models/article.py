@@ -360,6 +360,10 @@ class Article(EditorialWorkflow, EditLocking):
         expression=SearchDocument(), output_field=SearchVectorField(), db_persist=True
     )
 
+    # Which agency file the story came from (articles.models.wire_copy.WireIdentity): the feed
+    # it arrived on and its name there, since two agencies may both send "story.txt". Stories
+    # imported before feeds were recorded have an empty feed.
+    wire_feed = models.CharField(max_length=100, blank=True, editable=False)
     wire_key = models.CharField(max_length=255, blank=True, editable=False)
     wire_hash = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -398,9 +402,9 @@ class Article(EditorialWorkflow, EditLocking):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["wire_key"],
+                fields=["wire_feed", "wire_key"],
                 condition=~models.Q(wire_key=""),
-                name="article_unique_wire_key",
+                name="article_unique_wire_identity",
             ),
         ]
 

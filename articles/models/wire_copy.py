@@ -1,6 +1,11 @@
 """A parsed wire story into the models: one story, its bylines and its credited photos."""
 
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
 import reversion
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -11,6 +16,50 @@ from articles.models.photos import ArticlePhoto, Photo
 from articles.wire import WireStory
 
 CREATED, UPDATED, UNCHANGED, PUBLISHED_ALREADY = "created", "updated", "unchanged", "published"
+
+
+class WireRefused(Exception):
+    """The story cannot be stored as it came; the message says why (a field and its limit)."""
+
+
+@dataclass(frozen=True)
+class WireIdentity:
+    """Which agency file a story came from: the feed it arrived on and its name there.
+
+    A name alone is not enough: two agencies may both send "story.txt". A format that carries
+    the agency's own id can use that id as the key instead of the file name.
+    """
+
+    feed: str
+    key: str
+
+    @classmethod
+    def of_file(cls, path, *, feed=""):
+        """The given feed, else the name of the folder the file is in, and the file's name.
+
+        The folder is the one the file is in, not one given on the command line, so a file has
+        the same identity whether its folder or the file itself is imported.
+        """
+        path = Path(os.path.abspath(path))
+        identity = cls(feed=feed or path.parent.name, key=path.name)
+        if not identity.feed:
+            raise WireRefused("no folder name to use as its feed; give --feed")
+        for name in (identity.feed, identity.key):
+            if not name.isprintable() or _undecodable(name):
+                raise WireRefused(f"{name!r} is not a printable UTF-8 name")
+        return identity
+
+    def __str__(self):
+        return f"{self.feed}/{self.key}"
+
+
+def _undecodable(name):
+    # A name that was not UTF-8 on disk holds surrogates no database will store.
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def unique_slug(model, text, *, max_length=200, exclude_pk=None):
@@ -30,9 +79,50 @@ def body_html(paragraphs):
     return "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
 
 
-def plan(*, key, digest):
-    """What importing would do, without writing anything."""
-    article = Article.objects.filter(wire_key=key).first()
+def plan(story: WireStory, *, identity, digest):
+    """What importing would do, without writing anything; refuses what the import would."""
+    article = _previous(identity, digest)
+    outcome = _outcome(article, digest)
+    if outcome in (CREATED, UPDATED):
+        _check(story, _filled(article, story, identity=identity, digest=digest))
+    return outcome
+
+
+def save_wire_story(story: WireStory, *, identity, digest, image=None):
+    """Create or refresh the draft for one wire file; returns what happened.
+
+    A story that has left draft is never overwritten by the wire: an editor owns it now.
+    Raises WireRefused, having written nothing, for a story the models cannot hold.
+    """
+    with transaction.atomic(), reversion.create_revision():
+        article = _previous(identity, digest)
+        outcome = _outcome(article, digest)
+        if article is not None and article.wire_feed != identity.feed:
+            # Imported before feeds were recorded: it is this file's story from now on.
+            Article.objects.filter(pk=article.pk).update(wire_feed=identity.feed)
+            article.wire_feed = identity.feed
+        if outcome in (UNCHANGED, PUBLISHED_ALREADY):
+            return outcome
+        article = _filled(article, story, identity=identity, digest=digest)
+        _check(story, article)
+        reversion.set_comment(f"Imported from the wire file {identity}.")
+        _save(article, story, image=image)
+    return outcome
+
+
+def _previous(identity, digest):
+    """The story an earlier import of this file made, if any."""
+    found = Article.objects.filter(wire_feed=identity.feed, wire_key=identity.key).first()
+    if found is None:
+        # Stories imported before feeds were recorded have none. The same name with other
+        # content may be another agency's story, so only identical content is taken as this
+        # file's.
+        found = Article.objects.filter(wire_feed="", wire_key=identity.key, wire_hash=digest)
+        found = found.first()
+    return found
+
+
+def _outcome(article, digest):
     if article is None:
         return CREATED
     if article.wire_hash == digest:
@@ -42,24 +132,12 @@ def plan(*, key, digest):
     return UPDATED
 
 
-def save_wire_story(story: WireStory, *, key, digest, image=None):
-    """Create or refresh the draft for one wire file; returns what happened.
-
-    A story that has left draft is never overwritten by the wire: an editor owns it now.
-    """
-    with transaction.atomic(), reversion.create_revision():
-        outcome = plan(key=key, digest=digest)
-        if outcome in (UNCHANGED, PUBLISHED_ALREADY):
-            return outcome
-        reversion.set_comment(f"Imported from the wire file {key}.")
-        _save(story, key=key, digest=digest, image=image)
-    return outcome
-
-
-def _save(story, *, key, digest, image):
-    article = Article.objects.filter(wire_key=key).first() or Article(wire_key=key)
+def _filled(article, story, *, identity, digest):
+    """The article with the story's fields set, not saved."""
+    article = article or Article(wire_feed=identity.feed, wire_key=identity.key)
     copyright = story.copyright
-    article.headline = story.headline[:255]
+    # Never cut to fit: _check refuses what is too long.
+    article.headline = story.headline
     article.slug = article.slug or unique_slug(Article, story.headline)
     article.body = body_html(story.paragraphs)
     article.dateline = story.dateline
@@ -68,6 +146,51 @@ def _save(story, *, key, digest, image):
     article.copyright_holder = copyright.holder if copyright else ""
     article.copyright_year = copyright.year if copyright else None
     article.wire_hash = digest
+    return article
+
+
+def _check(story, article):
+    """Refuse, with every reason, a story whose values the models would not accept.
+
+    The models' own validation, so that SQLite (which stores anything) refuses what PostgreSQL
+    would, and a dry run refuses what a real run would.
+    """
+    candidates = [(article, ())]
+    candidates += [
+        (Author(name=name), ["slug"])  # the slug is made to fit when the author is saved
+        for name in story.bylines
+        if not Author.objects.filter(name__iexact=name).exists()
+    ]
+    # The picture has passed the upload checks already; its stored name is made on saving.
+    candidates += [(photo, ["image"]) for photo in _photos(story)]
+    reasons = []
+    for instance, exclude in candidates:
+        try:
+            instance.full_clean(exclude=exclude)
+        except ValidationError as error:
+            reasons += _reasons(instance, error)
+    if reasons:
+        raise WireRefused("; ".join(dict.fromkeys(reasons)))
+
+
+def _reasons(instance, error):
+    meta = instance._meta
+    for name, errors in error.error_dict.items():
+        label = meta.verbose_name
+        if name != NON_FIELD_ERRORS:
+            label = f"{label} {meta.get_field(name).verbose_name}"
+        for problem in errors:
+            if problem.code == "max_length":
+                params = problem.params
+                yield (
+                    f"the {label} is {params['show_value']} characters long; "
+                    f"the limit is {params['limit_value']}"
+                )
+            else:
+                yield f"the {label}: {' '.join(problem.messages)}"
+
+
+def _save(article, story, *, image):
     article.save()
 
     article.byline_set.all().delete()
@@ -82,15 +205,17 @@ def _save(story, *, key, digest, image):
     _attach_photos(article, story, image=image)
 
 
-def _attach_photos(article, story, *, image):
+def _photos_change(article, story):
     current = [article.lead_photo, *(use.photo for use in article.photos.select_related("photo"))]
-    current = [photo for photo in current if photo]
-    if image is None and [photo.credit for photo in current] == list(story.photo_credits):
-        return
+    return [photo.credit for photo in current if photo] != list(story.photo_credits)
+
+
+def _photos(story, *, image=None):
+    """Unsaved photos for the story's credits; the image, if any, goes to the first."""
     credits = list(story.photo_credits) or ([""] if image else [])
     copyright = story.copyright
-    photos = [
-        Photo.objects.create(
+    return [
+        Photo(
             credit=credit,
             source=story.source,
             copyright_notice=copyright.notice if copyright else "",
@@ -99,6 +224,17 @@ def _attach_photos(article, story, *, image):
         )
         for position, credit in enumerate(credits)
     ]
+
+
+def _attach_photos(article, story, *, image):
+    if image is None and not _photos_change(article, story):
+        return
+    photos = _photos(story, image=image)
+    for photo in photos:
+        try:
+            photo.save()
+        except ValidationError as error:  # a picture refused on saving
+            raise WireRefused("; ".join(_reasons(photo, error))) from error
     # Earlier photos are detached, never deleted: an editor may have worked on them, and the
     # library keeps them.
     article.photos.all().delete()

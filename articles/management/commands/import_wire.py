@@ -1,4 +1,6 @@
+import errno
 import hashlib
+import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -6,14 +8,18 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from articles.imaging import ImageRejected, inspect_image
-from articles.models.wire_copy import plan, save_wire_story
+from articles.models.wire_copy import WireIdentity, WireRefused, plan, save_wire_story
 from articles.wire import WireError, parse
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 # Above this many files a line per file floods the terminal; show progress instead.
 PROGRESS_THRESHOLD = 100
+# A link in a wire folder could point anywhere the importer may read (a secrets file, say).
+LINKED_FILE = "a symbolic link; give --follow-links to import what links point to"
+LINKED_FOLDER = "a symbolic link to a folder, not walked; give --follow-links to walk it"
 
 
 class Command(BaseCommand):
@@ -22,77 +28,169 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path)
         parser.add_argument(
+            "--feed",
+            default="",
+            help="The feed the files came from (e.g. reuters); by default the name of the "
+            "folder each file is in. A story is known by its feed and its file name.",
+        )
+        parser.add_argument(
+            "--follow-links",
+            action="store_true",
+            help="Import files and walk folders that are symbolic links (refused by default).",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="Show what would be imported; write nothing."
         )
 
-    def handle(self, *paths, dry_run=False, **options):
-        files = self.collect(options["paths"])
-        quiet = len(files) > PROGRESS_THRESHOLD and options["verbosity"] < 2
+    def handle(self, *paths, feed="", follow_links=False, dry_run=False, **options):
+        if feed and not feed.strip():
+            raise CommandError("--feed needs a name.")
+        feed = feed.strip()
+        entries = collect(options["paths"], follow_links=follow_links)
+        quiet = len(entries) > PROGRESS_THRESHOLD and options["verbosity"] < 2
         outcomes = Counter()
         started = time.monotonic()
-        step = max(1, len(files) // 20)
-        for done, path in enumerate(files, start=1):
+        step = max(1, len(entries) // 20)
+        seen = {}  # identity -> the first file with it in this run
+        for done, (path, refusal) in enumerate(entries, start=1):
             try:
-                outcome, headline = self.import_file(path, dry_run=dry_run)
-            except WireError as error:
+                if refusal:
+                    raise WireRefused(refusal)
+                identity = WireIdentity.of_file(path, feed=feed)
+                if seen.setdefault(identity, path) != path:
+                    raise WireRefused(
+                        f"the same feed and name as {seen[identity]} ({identity}); "
+                        "import them in separate runs with --feed to tell them apart"
+                    )
+                outcome, headline = self.import_file(
+                    path, identity=identity, dry_run=dry_run, follow_links=follow_links
+                )
+            except WireRefused as error:
+                outcomes["refused"] += 1
+                self.stderr.write(f"refused    {path}: {error}")
+            except (WireError, OSError, DatabaseError) as error:
+                # Each file is its own transaction: a failure rolls back that file alone.
                 outcomes["failed"] += 1
-                self.stderr.write(f"failed     {path}: {error}")
+                self.stderr.write(f"failed     {path}: {reason(error)}")
             else:
                 outcomes[outcome] += 1
                 if not quiet:
                     self.stdout.write(f"{outcome:<10} {path}: {headline}")
-            if quiet and (done % step == 0 or done == len(files)):
-                self.stdout.write(progress(done, len(files), time.monotonic() - started))
+            if quiet and (done % step == 0 or done == len(entries)):
+                self.stdout.write(progress(done, len(entries), time.monotonic() - started))
 
         summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
         note = " (dry run: nothing was written)" if dry_run else ""
-        self.stdout.write(f"{len(files)} files: {summary or 'nothing to do'}{note}")
-        if outcomes["failed"]:
-            raise CommandError(f"{outcomes['failed']} of {len(files)} files failed to import.")
+        self.stdout.write(f"{len(entries)} files: {summary or 'nothing to do'}{note}")
+        if not_imported := outcomes["failed"] + outcomes["refused"]:
+            raise CommandError(f"{not_imported} of {len(entries)} files failed to import.")
 
-    def collect(self, paths):
-        files = []
-        for path in paths:
-            if path.is_dir():
-                files.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
-            elif path.is_file():
-                files.append(path)
-            else:
-                raise CommandError(f"{path}: no such file or folder")
-        return files
-
-    def import_file(self, path, *, dry_run):
-        data = path.read_bytes()
+    def import_file(self, path, *, identity, dry_run, follow_links):
+        with open_file(path, follow_links=follow_links) as handle:
+            data = handle.read()
         story = parse(data)
-        image_path = next((p for s in IMAGE_SUFFIXES if (p := path.with_suffix(s)).is_file()), None)
         digest = hashlib.sha256(data)
-        if image_path:
-            image_bytes = image_path.read_bytes()
-            check_image(image_path)
-            digest.update(image_bytes)
-        key = path.name
-        if dry_run:
-            return plan(key=key, digest=digest.hexdigest()), story.headline
-        if image_path:
-            with image_path.open("rb") as handle:
-                image = File(handle, name=image_path.name)
-                outcome = save_wire_story(story, key=key, digest=digest.hexdigest(), image=image)
-        else:
-            outcome = save_wire_story(story, key=key, digest=digest.hexdigest())
+        image_path = beside(path, follow_links=follow_links)
+        if image_path is None:
+            if dry_run:
+                return plan(story, identity=identity, digest=digest.hexdigest()), story.headline
+            outcome = save_wire_story(story, identity=identity, digest=digest.hexdigest())
+            return outcome, story.headline
+        # Opened once, so the picture checked is the picture stored.
+        with open_file(image_path, follow_links=follow_links) as handle:
+            check_image(handle, image_path)
+            handle.seek(0)
+            digest.update(handle.read())
+            handle.seek(0)
+            if dry_run:
+                return plan(story, identity=identity, digest=digest.hexdigest()), story.headline
+            image = File(handle, name=image_path.name)
+            outcome = save_wire_story(
+                story, identity=identity, digest=digest.hexdigest(), image=image
+            )
         return outcome, story.headline
 
 
-def check_image(path):
+def collect(paths, *, follow_links):
+    """(path, reason for refusing it or "") for every file to import, each file once."""
+    entries = {}
+    for path in paths:
+        if path.is_symlink() and not follow_links:
+            found = [(path, LINKED_FOLDER if path.is_dir() else LINKED_FILE)]
+        elif path.is_dir():
+            found = walk(path, follow_links=follow_links)
+        elif path.is_file():
+            found = [(path, "")]
+        else:
+            raise CommandError(f"{path}: no such file or folder")
+        for file, refusal in found:
+            entries.setdefault(os.path.abspath(file), (file, refusal))
+    return list(entries.values())
+
+
+def walk(folder, *, follow_links):
+    found, walked = [], set()
+    for top, folders, names in os.walk(folder, followlinks=follow_links):
+        top = Path(top)
+        real = os.path.realpath(top)
+        if real in walked:  # a link back up the tree
+            folders.clear()
+            continue
+        walked.add(real)
+        if not follow_links:
+            found += [(top / name, LINKED_FOLDER) for name in folders if (top / name).is_symlink()]
+        for name in names:
+            file = top / name
+            if file.suffix != ".txt":
+                continue
+            if file.is_symlink() and not follow_links:
+                found.append((file, LINKED_FILE))
+            elif file.is_file():
+                found.append((file, ""))
+    return sorted(found)
+
+
+def open_file(path, *, follow_links):
+    """Open for reading; without follow_links, refuse a link even if one appeared just now."""
+    flags = os.O_RDONLY | (0 if follow_links else getattr(os, "O_NOFOLLOW", 0))
+    try:
+        return open(os.open(path, flags), "rb")
+    except OSError as error:
+        if error.errno == errno.ELOOP and not follow_links:
+            raise WireRefused(LINKED_FILE) from error
+        raise
+
+
+def beside(path, *, follow_links):
+    """The image with the story's name stem beside it, if there is one."""
+    for suffix in IMAGE_SUFFIXES:
+        image = path.with_suffix(suffix)
+        if image.is_symlink() and not follow_links:
+            raise WireRefused(f"{image.name} beside it is {LINKED_FILE}")
+        if image.is_file():
+            return image
+    return None
+
+
+def check_image(handle, path):
     # The same checks as an upload in the admin, so a dry run finds what a real run would refuse.
     try:
-        with path.open("rb") as handle:
-            inspect_image(
-                handle,
-                max_bytes=settings.NEWSROOM_MAX_UPLOAD_BYTES,
-                max_pixels=settings.NEWSROOM_MAX_IMAGE_PIXELS,
-            )
+        inspect_image(
+            handle,
+            max_bytes=settings.NEWSROOM_MAX_UPLOAD_BYTES,
+            max_pixels=settings.NEWSROOM_MAX_IMAGE_PIXELS,
+        )
     except ImageRejected as error:
         raise WireError(f"{path.name} beside it is not a readable image ({error})") from error
+
+
+def reason(error):
+    if isinstance(error, DatabaseError):
+        # The first line names the problem; PostgreSQL's detail lines can quote the whole row.
+        return f"the database refused it ({str(error).strip().splitlines()[0]})"
+    if isinstance(error, OSError):
+        return f"could not be read ({error.strerror or error})"
+    return str(error)
 
 
 def progress(done, total, elapsed):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from articles.models import Article, Author, Byline, Photo, Section, Status
+from articles.models.wire_copy import WireIdentity
 
 WIRE_DIR = Path(__file__).resolve().parents[2] / "demo" / "wire"
 SEED_FILE = "000_5ada4b7a9c93438c.txt"
@@ -261,8 +262,10 @@ class Command(BaseCommand):
 
     def seed(self, sections, authors, editor):
         """The real wire story, through the real importer, then edited and published."""
-        call_command("import_wire", str(WIRE_DIR / SEED_FILE), stdout=io.StringIO())
-        article = Article.objects.get(wire_key=SEED_FILE)
+        path = WIRE_DIR / SEED_FILE
+        call_command("import_wire", str(path), stdout=io.StringIO())
+        identity = WireIdentity.of_file(path)
+        article = Article.objects.get(wire_feed=identity.feed, wire_key=identity.key)
         if article.status != Status.DRAFT:
             return
         with transaction.atomic():
