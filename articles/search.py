@@ -10,7 +10,6 @@ headline rank above those with them only in the body.
 
 import re
 
-
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
