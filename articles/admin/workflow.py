@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -96,6 +97,11 @@ class WorkflowAdminMixin:
                 name="articles_article_take_over",
             ),
             path(
+                "<int:pk>/lock/",
+                self.admin_site.admin_view(require_POST(self.lock_view)),
+                name="articles_article_lock",
+            ),
+            path(
                 "<int:pk>/workflow/<str:action>/",
                 self.admin_site.admin_view(require_POST(self.transition_view)),
                 name="articles_article_transition",
@@ -136,6 +142,22 @@ class WorkflowAdminMixin:
         messages.success(request, "You are editing this story now.")
         return redirect("admin:articles_article_change", story.pk)
 
+    def lock_view(self, request, pk):
+        """The open change page keeps its lock alive, and gives it up when it is left."""
+        story = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, story):
+            raise PermissionDenied
+        if request.POST.get("release"):
+            story.release_lock(request.user)
+            return JsonResponse({"editing": False})
+        # Never taken from someone else here: that is the "Take over editing" button's job.
+        kept = story.take_lock(request.user)
+        holder = story.lock_holder()
+        return JsonResponse(
+            {"editing": kept, "holder": holder.get_full_name() or holder.get_username()},
+            status=200 if kept else 409,
+        )
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         story = self.get_object(request, object_id)
         if story is not None:
@@ -155,6 +177,7 @@ class WorkflowAdminMixin:
                 "audit_entries": story.audit_entries.select_related("by"),
                 "corrections": story.corrections.all(),
                 "can_preview": story.can_preview(request.user),
+                "lock_refresh_seconds": story.lock_lifetime().total_seconds() // 3,
             }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -65,6 +65,8 @@ WORKFLOW_FIELDS = [
     "withdrawal_reason",
 ]
 
+LOCK_FIELDS = ["locked_by_id", "locked_at"]
+
 
 class EditorialWorkflow(models.Model):
     """The workflow state of a story and its transitions; none of it is editable in forms."""
@@ -259,7 +261,12 @@ class EditorialWorkflow(models.Model):
                 apply(story, now)
             if to is not None:
                 story.status = to
-            story.save(update_fields=WORKFLOW_FIELDS)
+            # A step ends the actor's edit, and anyone's the new state takes the story from.
+            if story.locked_by_id is not None and (
+                story.locked_by_id == by.pk or not story.can_edit(story.locked_by)
+            ):
+                story.locked_by = story.locked_at = None
+            story.save(update_fields=[*WORKFLOW_FIELDS, *LOCK_FIELDS])
             AuditEntry.objects.create(
                 article=story,
                 action=action,
@@ -270,7 +277,7 @@ class EditorialWorkflow(models.Model):
                 at=now,
             )
             transaction.on_commit(lambda: notify(action, story, by=by, note=note))
-        for field in WORKFLOW_FIELDS:
+        for field in [*WORKFLOW_FIELDS, *LOCK_FIELDS]:
             setattr(self, field, getattr(story, field))
         return self
 
