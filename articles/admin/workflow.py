@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from articles.models import Article, Status, WorkflowError
 from articles.models.article import STATE_LABELS
 from articles.models.locking import StaleEditError
-from articles.models.workflow import PAST, RULES
+from articles.models.workflow import PAST, RULES, when
 
 
 class TransitionForm(forms.Form):
@@ -42,6 +42,14 @@ def run_transition(story, action, user, data):
     if action == "embargo":
         return verb(by=user, until=data.get("until"))
     return verb(by=user)
+
+
+def done_message(story, action):
+    if action == "publish" and story.state == "scheduled":
+        return f"“{story.headline}” is scheduled for {when(story.publish_at)}."
+    if action == "embargo" and story.embargo_until:
+        return f"“{story.headline}” is embargoed until {when(story.embargo_until)}."
+    return f"“{story.headline}” was {PAST[action]}."
 
 
 def state_badge(story):
@@ -131,7 +139,7 @@ class WorkflowAdminMixin:
             except (WorkflowError, PermissionDenied) as error:
                 messages.error(request, str(error))
             else:
-                messages.success(request, f"“{story.headline}” was {PAST[action]}.")
+                messages.success(request, done_message(story, action))
         return redirect("admin:articles_article_change", story.pk)
 
     def take_over_view(self, request, pk):
@@ -177,6 +185,7 @@ class WorkflowAdminMixin:
                 "audit_entries": story.audit_entries.select_related("by"),
                 "corrections": story.corrections.all(),
                 "can_preview": story.can_preview(request.user),
+                "time_zone": timezone.get_current_timezone_name(),
                 "lock_refresh_seconds": story.lock_lifetime().total_seconds() // 3,
             }
         return super().change_view(request, object_id, form_url, extra_context)

@@ -47,6 +47,7 @@ RULES = {
         "articles.approve_article",
     ),
     "correct": ("correct", {Status.PUBLISHED}, "articles.correct_article"),
+    "unschedule": ("cancel the schedule of", {Status.PUBLISHED}, "articles.publish_article"),
 }
 
 WORKFLOW_FIELDS = [
@@ -149,6 +150,12 @@ class EditorialWorkflow(models.Model):
             raise WorkflowError("This story is already published.")
         if action == "correct" and not live:
             raise WorkflowError("Only a story readers can see can be corrected.")
+        if action == "withdraw" and not live:
+            raise WorkflowError(
+                "Readers have not seen this story yet: cancel its schedule rather than withdraw it."
+            )
+        if action == "unschedule" and live:
+            raise WorkflowError("This story is live: withdraw it rather than unschedule it.")
 
     # The checklist.
 
@@ -237,6 +244,16 @@ class EditorialWorkflow(models.Model):
 
         return self._transition("restore", by=by, to=None, apply=apply)
 
+    def unschedule(self, *, by):
+        """A scheduled story goes back to approved, its publication time forgotten."""
+
+        def apply(story, now):
+            if story.first_published_at == story.publish_at:
+                story.first_published_at = None
+            story.publish_at = story.published_by = None
+
+        return self._transition("unschedule", by=by, to=Status.APPROVED, apply=apply)
+
     def spike(self, *, by, note=""):
         return self._transition("spike", by=by, to=Status.SPIKED, note=note)
 
@@ -298,11 +315,14 @@ PAST = {
     "restore": "restored",
     "spike": "spiked",
     "correct": "corrected",
+    "unschedule": "unscheduled",
 }
 
 
 def when(moment):
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    """A moment as the newsroom reads it, with its time zone: "7 December 2026, 15:50 (UTC)"."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'j F Y, H:i')} ({timezone.get_current_timezone_name()})"
 
 
 def notify(action, story, *, by, note):
