@@ -17,9 +17,9 @@ class RevisionAdminMixin(VersionAdmin):
     def history_view(self, request, object_id, extra_context=None):
         """django-reversion's history, each row knowing its version, for the compare form."""
         response = super().history_view(request, object_id, extra_context)
-        actions = response.context_data["action_list"]
         story = self.get_object(request, object_id)
-        if story is not None:
+        if story is not None and getattr(response, "context_data", None):
+            actions = response.context_data["action_list"]
             version_ids = dict(
                 revisions.versions_of(story).values_list("revision_id", "pk").order_by()
             )

@@ -8,6 +8,7 @@ import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -26,8 +27,9 @@ QUIET_MAIL = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBacke
 
 ACCOUNTS = [
     # username, password, full name, role (a group made by the roles migration)
-    ("editor", "newsroom-editor", "Erin Editor", "Managing editor"),
     ("writer", "newsroom-writer", "Will Writer", "Writer"),
+    ("editor", "newsroom-editor", "Erin Editor", "Editor"),
+    ("managing", "newsroom-managing", "Max Managing", "Managing editor"),
 ]
 
 SECTIONS = [
@@ -175,7 +177,7 @@ class Command(BaseCommand):
         with override_settings(MAILERS=QUIET_MAIL):
             self.load()
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
-        self.stdout.write("Admin: http://127.0.0.1:8000/admin/")
+        self.stdout.write(f"Admin: {settings.NEWSROOM_SITE_URL}/admin/")
         for username, password, _name, role in ACCOUNTS:
             self.stdout.write(f"  {role:<16} username: {username}  password: {password}")
 
@@ -211,7 +213,8 @@ class Command(BaseCommand):
         if created:
             user.set_password(password)
             user.save()
-            user.groups.add(Group.objects.get(name=role))
+        # The role printed is the role held, even in a database made by an older demo.
+        user.groups.set([Group.objects.get(name=role)])
         return user
 
     def section(self, name, slug, description, position):
