@@ -2,6 +2,7 @@
 putting an earlier one back without touching the workflow state."""
 
 import difflib
+import re
 from dataclasses import dataclass
 
 import reversion
@@ -132,5 +133,10 @@ def _name(model, pk):
     return str(obj) if obj else "(deleted)"
 
 
+# Where one block of the body ends and the next begins: words either side are two words.
+BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|figcaption|td|th)>|<br\s*/?>", re.IGNORECASE)
+
+
 def _text(value):
-    return strip_tags(str(value if value is not None else "")).strip() or "—"
+    text = BLOCK_END.sub(" ", str(value if value is not None else ""))
+    return strip_tags(text).strip() or "—"

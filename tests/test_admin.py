@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.contrib import admin
 from django.contrib.admin import ModelAdmin
+from django.utils import timezone
 
 from articles.models import Article, Byline, Status
 
@@ -102,3 +105,34 @@ def test_story_list_checkboxes_are_django_s_own(editor_client, make_article):
     html = editor_client.get("/admin/articles/article/").content.decode()
     # Bulk actions depend on them: the same markup as Django's widget, escaped alike.
     assert ModelAdmin.action_checkbox(admin.site.get_model_admin(Article), story) in html
+
+
+def test_view_on_site_opens_the_preview_until_readers_can_see_the_story(
+    editor_client, make_article
+):
+    draft = make_article(status=Status.DRAFT, publish_at=None)
+    scheduled = make_article(publish_at=timezone.now() + timedelta(hours=1))
+    published = make_article()
+    for story, url in [
+        (draft, f"/preview/{draft.pk}/"),
+        (scheduled, f"/preview/{scheduled.pk}/"),
+        (published, published.get_absolute_url()),
+    ]:
+        html = editor_client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
+        assert f'href="{url}" class="viewsitelink"' in html
+        followed = editor_client.get(url)
+        assert followed.status_code == 200
+        assert story.headline in followed.content.decode()
+
+
+def test_a_story_the_writer_can_no_longer_edit_shows_its_body_as_text(client, writer, make_article):
+    story = make_article(
+        status=Status.IN_REVIEW,
+        publish_at=None,
+        created_by=writer,
+        body="<p>The <strong>mayor</strong> said yes.</p>",
+    )
+    client.force_login(writer)
+    html = client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
+    assert "<p>The <strong>mayor</strong> said yes.</p>" in html
+    assert "&lt;p&gt;" not in html and "&lt;strong&gt;" not in html

@@ -239,3 +239,25 @@ def test_story_budget(login, make_article, draft_by, writer, editor):
 
 def test_writers_cannot_open_the_budget(login, writer):
     assert login(writer).get(f"{CHANGELIST}budget/").status_code == 403
+
+
+def test_scheduling_says_when_in_the_newsroom_s_time_zone(
+    login, draft_by, writer, editor, settings
+):
+    settings.TIME_ZONE = "Europe/London"
+    story = draft_by(writer, status=Status.APPROVED)
+    at = (timezone.localtime() + timedelta(minutes=3)).replace(second=0, microsecond=0)
+    client = login(editor)
+    response = client.post(
+        transition(story, "publish"),
+        {"at": at.strftime("%Y-%m-%dT%H:%M"), "version": story.version},
+        follow=True,
+    )
+    html = response.content.decode()
+    expected = f"{at:%-d %B %Y, %H:%M} (Europe/London)"
+    assert f"is scheduled for {expected}" in html
+    assert "was published" not in html
+    # The story's page says it is scheduled, offers to cancel that, and nothing to withdraw.
+    assert f"Scheduled for {expected}" in html
+    assert "Cancel the schedule" in html and "Withdraw" not in html
+    assert "(Europe/London)" in client.get(change_page(story)).content.decode()

@@ -122,3 +122,53 @@ def test_saving_and_leaving_releases_the_lock(story, jane, john):
     page = client.get(url(story))
     client.post(url(story), form_data(page, headline="Done"))
     assert Article.objects.get(pk=story.pk).lock_holder() is None
+
+
+def test_a_workflow_step_ends_the_edit_of_whoever_took_it(make_article, writer, jane):
+    story = make_article(status=Status.DRAFT, publish_at=None, created_by=writer)
+    writer_client, editor_client = client_for(writer), client_for(jane)
+    writer_client.get(url(story))
+    writer_client.post(url(story, "workflow/submit/"), {"version": story.version})
+    assert "is editing this story" not in editor_client.get(url(story)).content.decode()
+
+    # The editor's own steps leave no lock of theirs behind either.
+    for action in ["approve", "publish"]:
+        version = Article.objects.get(pk=story.pk).version
+        editor_client.post(url(story, f"workflow/{action}/"), {"version": version})
+    story.refresh_from_db()
+    assert story.status == Status.PUBLISHED and story.lock_holder() is None
+
+
+def test_a_step_that_takes_the_story_from_its_editor_ends_their_edit(make_article, writer, jane):
+    story = make_article(status=Status.DRAFT, publish_at=None, created_by=writer)
+    story.take_lock(writer)
+    story.spike(by=jane)
+    # The writer may no longer edit a spiked story: their lock says nothing any more.
+    assert Article.objects.get(pk=story.pk).lock_holder() is None
+
+
+def test_another_editors_step_keeps_an_editors_lock(story, jane, john):
+    story.take_lock(jane)
+    story.submit(by=john)
+    assert Article.objects.get(pk=story.pk).lock_holder() == jane
+
+
+def test_the_open_page_keeps_its_lock_and_gives_it_up_when_left(story, jane, john):
+    client = client_for(jane)
+    html = client.get(url(story)).content.decode()
+    assert "edit-lock.js" in html and 'data-url="/admin/articles/article/' in html
+    later = timezone.now() + timedelta(minutes=10)
+    with time_machine.travel(later):
+        assert client.post(url(story, "lock/")).json()["editing"] is True
+    with time_machine.travel(later + timedelta(minutes=10)):
+        # Twenty minutes after opening, kept alive by the page: still Jane's.
+        assert Article.objects.get(pk=story.pk).lock_holder() == jane
+        refused = client_for(john).post(url(story, "lock/"))
+        assert refused.status_code == 409 and refused.json()["holder"] == "Jane Doe"
+    client.post(url(story, "lock/"), {"release": "1"})
+    assert Article.objects.get(pk=story.pk).lock_holder() is None
+
+
+def test_only_someone_who_may_edit_keeps_a_lock(make_article, writer):
+    story = make_article(status=Status.IN_REVIEW, publish_at=None, created_by=writer)
+    assert client_for(writer).post(url(story, "lock/")).status_code == 403

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from articles.models import ArticlePhoto, Photo
+from articles.models import Article, ArticlePhoto, ChecklistError, Photo, Status
 from articles.models.photos import photo_upload_to
 from tests.conftest import jpeg_bytes, with_iptc
 
@@ -83,8 +83,11 @@ def test_publish_problems_name_what_is_missing(make_photo, settings):
     settings.TIME_ZONE = "UTC"
     assert make_photo().publish_problems() == []
     bare = make_photo(with_image=False, credit=" ", alt_text="")
-    # A credit waiting for its picture needs no alt text yet: readers see only the credit.
-    assert bare.publish_problems() == ["no credit"]
+    # Alt text describes a picture: asked for once there is one.
+    assert bare.publish_problems() == [
+        "no picture yet: add the file, or take the photo off the story",
+        "no credit",
+    ]
     assert make_photo(alt_text="").publish_problems() == ["no alt text"]
     lapsed = make_photo(rights_expire_at=timezone.now().replace(year=2026, month=5, day=3))
     now = timezone.now().replace(year=2026, month=6, day=1)
@@ -174,3 +177,12 @@ def test_the_gallery_shows_usable_photos_in_order_with_their_own_captions(
 def test_a_story_without_a_gallery_has_no_gallery_section(client, make_article):
     html = client.get(make_article().get_absolute_url()).content.decode()
     assert 'class="gallery"' not in html
+
+
+def test_a_credit_waiting_for_its_picture_stops_publication(make_article, make_photo, editor):
+    # "(Photo: Reuters)" in wire copy makes a credited photo with no file yet.
+    waiting = make_photo(with_image=False, credit="Reuters")
+    story = make_article(status=Status.APPROVED, publish_at=None, lead_photo=waiting)
+    with pytest.raises(ChecklistError, match="no picture yet"):
+        story.publish(by=editor)
+    assert not Article.objects.get(pk=story.pk).is_published

@@ -120,6 +120,34 @@ def test_the_history_page_lists_revisions(story, editor):
     assert len(re.findall(r'name="with"', html)) == 2
 
 
+def test_the_history_page_compares_the_version_chosen(story, editor):
+    saved(story, editor, headline="Second headline")
+    saved(story, editor, headline="Third headline")
+    client = client_for(editor)
+    html = client.get(f"/admin/articles/article/{story.pk}/history/").content.decode()
+    newest, middle, oldest = revisions.versions_of(story)
+    # Each radio button carries its version, and the form goes to the newest one.
+    assert re.findall(r'name="with" value="(\d+)"', html) == [
+        str(newest.pk),
+        str(middle.pk),
+        str(oldest.pk),
+    ]
+    assert f'action="/admin/articles/article/{story.pk}/history/{newest.pk}/"' in html
+    compared = client.get(
+        f"/admin/articles/article/{story.pk}/history/{newest.pk}/", {"with": oldest.pk}
+    )
+    assert "<del>First</del> <ins>Third</ins> headline" in compared.content.decode()
+
+
+def test_the_word_diff_keeps_paragraphs_apart(story, editor):
+    saved(story, editor, body="<p>The mayor said yes in June</p><p>Two weeks later.</p>")
+    newest, oldest = revisions.versions_of(story)
+    url = f"/admin/articles/article/{story.pk}/history/{newest.pk}/?with={oldest.pk}"
+    html = client_for(editor).get(url).content.decode()
+    assert "JuneTwo" not in html
+    assert "<del>yes.</del> <ins>yes in June Two weeks later.</ins>" in html
+
+
 def test_a_deleted_draft_can_be_recovered_by_a_managing_editor(
     make_article, editor, managing_editor
 ):

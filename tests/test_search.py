@@ -83,11 +83,23 @@ def test_queries_are_trimmed_and_bounded():
 
 
 def test_markup_in_the_body_is_not_searched(make_article):
-    make_article(body="<p><strong>Bold</strong> claims.</p>")
-    # "strong" is a tag name in the stored HTML, not a word readers see.
-    if connection.vendor == "postgresql":
-        assert found("strong") == []
+    make_article(
+        body="<p><strong>Bold</strong> claims.</p><blockquote><p>Quoted &amp; said.</p>"
+        '</blockquote><p>See <a href="https://example.org/harbour">the figures</a>.</p>'
+    )
+    # Tag names, attributes and entities are in the stored HTML, not words readers see.
+    for markup in ["strong", "blockquote", "href", "harbour", "amp", "example"]:
+        assert found(markup) == [], markup
     assert len(found("bold claims")) == 1
+    assert len(found("quoted figures")) == 1
+
+
+def test_only_whole_words_match(make_article):
+    report = make_article(headline="Port report", body="<p>Support for the port.</p>")
+    make_article(headline="Airport reopens", dek="A passport queue", body="<p>Reports.</p>")
+    assert found("port") == [report]
+    assert found("PORT") == [report]
+    assert found("sport") == []
 
 
 def test_the_database_keeps_the_search_vector(make_article):

@@ -37,6 +37,7 @@ START = {
     "restore": Status.WITHDRAWN,
     "spike": Status.DRAFT,
     "correct": Status.PUBLISHED,
+    "unschedule": "scheduled",
 }
 
 ALLOWED = {
@@ -56,6 +57,13 @@ def story_in(make_article, writer):
 
     def make(status, **overrides):
         live = status in {Status.PUBLISHED, Status.WITHDRAWN}
+        if status == "scheduled":
+            return make_article(
+                status=Status.PUBLISHED,
+                publish_at=timezone.now() + timedelta(hours=1),
+                created_by=writer,
+                **overrides,
+            )
         return make_article(
             status=status,
             publish_at=timezone.now() - timedelta(hours=1) if live else None,
@@ -319,3 +327,23 @@ def test_state_counts_separate_live_scheduled_and_embargoed(make_article):
     assert counts[Status.PUBLISHED] == 1
     assert counts["scheduled"] == 1 and counts["embargoed"] == 1
     assert counts[Status.DRAFT] == 1
+
+
+def test_a_scheduled_story_is_unscheduled_not_withdrawn(story_in, editor):
+    story = story_in(Status.APPROVED)
+    story.publish(by=editor, at=timezone.now() + timedelta(minutes=3))
+    assert "withdraw" not in story.allowed_actions(editor)
+    with pytest.raises(WorkflowError, match="cancel its schedule"):
+        story.withdraw(by=editor, reason="Changed our minds")
+    story.unschedule(by=editor)
+    story.refresh_from_db()
+    assert story.status == Status.APPROVED
+    assert story.publish_at is None and story.first_published_at is None
+    assert AuditEntry.objects.filter(article=story).first().action == "unschedule"
+
+
+def test_a_live_story_is_withdrawn_not_unscheduled(story_in, editor):
+    story = story_in(Status.PUBLISHED)
+    assert "unschedule" not in story.allowed_actions(editor)
+    with pytest.raises(WorkflowError, match="withdraw it"):
+        story.unschedule(by=editor)

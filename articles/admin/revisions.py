@@ -14,6 +14,19 @@ class RevisionAdminMixin(VersionAdmin):
     object_history_template = "admin/articles/article/object_history.html"
     history_latest_first = True
 
+    def history_view(self, request, object_id, extra_context=None):
+        """django-reversion's history, each row knowing its version, for the compare form."""
+        response = super().history_view(request, object_id, extra_context)
+        story = self.get_object(request, object_id)
+        if story is not None and getattr(response, "context_data", None):
+            actions = response.context_data["action_list"]
+            version_ids = dict(
+                revisions.versions_of(story).values_list("revision_id", "pk").order_by()
+            )
+            for action in actions:
+                action["version_id"] = version_ids.get(action["revision"].pk)
+        return response
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """One revision beside another (by default the story as it is now), and a way back."""
         story = self.get_object(request, object_id)

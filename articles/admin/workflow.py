@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from articles.models import Article, Status, WorkflowError
 from articles.models.article import STATE_LABELS
 from articles.models.locking import StaleEditError
-from articles.models.workflow import PAST, RULES
+from articles.models.workflow import PAST, RULES, when
 
 
 class TransitionForm(forms.Form):
@@ -41,6 +42,14 @@ def run_transition(story, action, user, data):
     if action == "embargo":
         return verb(by=user, until=data.get("until"))
     return verb(by=user)
+
+
+def done_message(story, action):
+    if action == "publish" and story.state == "scheduled":
+        return f"“{story.headline}” is scheduled for {when(story.publish_at)}."
+    if action == "embargo" and story.embargo_until:
+        return f"“{story.headline}” is embargoed until {when(story.embargo_until)}."
+    return f"“{story.headline}” was {PAST[action]}."
 
 
 def state_badge(story):
@@ -96,6 +105,11 @@ class WorkflowAdminMixin:
                 name="articles_article_take_over",
             ),
             path(
+                "<int:pk>/lock/",
+                self.admin_site.admin_view(require_POST(self.lock_view)),
+                name="articles_article_lock",
+            ),
+            path(
                 "<int:pk>/workflow/<str:action>/",
                 self.admin_site.admin_view(require_POST(self.transition_view)),
                 name="articles_article_transition",
@@ -125,7 +139,7 @@ class WorkflowAdminMixin:
             except (WorkflowError, PermissionDenied) as error:
                 messages.error(request, str(error))
             else:
-                messages.success(request, f"“{story.headline}” was {PAST[action]}.")
+                messages.success(request, done_message(story, action))
         return redirect("admin:articles_article_change", story.pk)
 
     def take_over_view(self, request, pk):
@@ -135,6 +149,22 @@ class WorkflowAdminMixin:
         story.take_lock(request.user, force=True)
         messages.success(request, "You are editing this story now.")
         return redirect("admin:articles_article_change", story.pk)
+
+    def lock_view(self, request, pk):
+        """The open change page keeps its lock alive, and gives it up when it is left."""
+        story = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, story):
+            raise PermissionDenied
+        if request.POST.get("release"):
+            story.release_lock(request.user)
+            return JsonResponse({"editing": False})
+        # Never taken from someone else here: that is the "Take over editing" button's job.
+        kept = story.take_lock(request.user)
+        holder = story.lock_holder()
+        return JsonResponse(
+            {"editing": kept, "holder": holder.get_full_name() or holder.get_username()},
+            status=200 if kept else 409,
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         story = self.get_object(request, object_id)
@@ -155,6 +185,8 @@ class WorkflowAdminMixin:
                 "audit_entries": story.audit_entries.select_related("by"),
                 "corrections": story.corrections.all(),
                 "can_preview": story.can_preview(request.user),
+                "time_zone": timezone.get_current_timezone_name(),
+                "lock_refresh_seconds": story.lock_lifetime().total_seconds() // 3,
             }
         return super().change_view(request, object_id, form_url, extra_context)
 

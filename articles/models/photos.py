@@ -235,9 +235,11 @@ class Photo(models.Model):
     def publish_problems(self, now=None):
         """What stops a story carrying this photo from being published; empty when nothing."""
         problems = []
+        if not self.image:
+            # A wire credit line arrives before (or without) its picture.
+            problems.append("no picture yet: add the file, or take the photo off the story")
         if not self.credit.strip():
             problems.append("no credit")
-        # A wire credit still waiting for its picture shows readers only the credit line.
         if self.image and not self.alt_text.strip():
             problems.append("no alt text")
         if not self.is_usable(now):

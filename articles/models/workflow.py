@@ -47,6 +47,7 @@ RULES = {
         "articles.approve_article",
     ),
     "correct": ("correct", {Status.PUBLISHED}, "articles.correct_article"),
+    "unschedule": ("cancel the schedule of", {Status.PUBLISHED}, "articles.publish_article"),
 }
 
 WORKFLOW_FIELDS = [
@@ -64,6 +65,8 @@ WORKFLOW_FIELDS = [
     "withdrawn_by",
     "withdrawal_reason",
 ]
+
+LOCK_FIELDS = ["locked_by_id", "locked_at"]
 
 
 class EditorialWorkflow(models.Model):
@@ -147,6 +150,12 @@ class EditorialWorkflow(models.Model):
             raise WorkflowError("This story is already published.")
         if action == "correct" and not live:
             raise WorkflowError("Only a story readers can see can be corrected.")
+        if action == "withdraw" and not live:
+            raise WorkflowError(
+                "Readers have not seen this story yet: cancel its schedule rather than withdraw it."
+            )
+        if action == "unschedule" and live:
+            raise WorkflowError("This story is live: withdraw it rather than unschedule it.")
 
     # The checklist.
 
@@ -235,6 +244,16 @@ class EditorialWorkflow(models.Model):
 
         return self._transition("restore", by=by, to=None, apply=apply)
 
+    def unschedule(self, *, by):
+        """A scheduled story goes back to approved, its publication time forgotten."""
+
+        def apply(story, now):
+            if story.first_published_at == story.publish_at:
+                story.first_published_at = None
+            story.publish_at = story.published_by = None
+
+        return self._transition("unschedule", by=by, to=Status.APPROVED, apply=apply)
+
     def spike(self, *, by, note=""):
         return self._transition("spike", by=by, to=Status.SPIKED, note=note)
 
@@ -259,7 +278,12 @@ class EditorialWorkflow(models.Model):
                 apply(story, now)
             if to is not None:
                 story.status = to
-            story.save(update_fields=WORKFLOW_FIELDS)
+            # A step ends the actor's edit, and anyone's the new state takes the story from.
+            if story.locked_by_id is not None and (
+                story.locked_by_id == by.pk or not story.can_edit(story.locked_by)
+            ):
+                story.locked_by = story.locked_at = None
+            story.save(update_fields=[*WORKFLOW_FIELDS, *LOCK_FIELDS])
             AuditEntry.objects.create(
                 article=story,
                 action=action,
@@ -270,7 +294,7 @@ class EditorialWorkflow(models.Model):
                 at=now,
             )
             transaction.on_commit(lambda: notify(action, story, by=by, note=note))
-        for field in WORKFLOW_FIELDS:
+        for field in [*WORKFLOW_FIELDS, *LOCK_FIELDS]:
             setattr(self, field, getattr(story, field))
         return self
 
@@ -291,11 +315,14 @@ PAST = {
     "restore": "restored",
     "spike": "spiked",
     "correct": "corrected",
+    "unschedule": "unscheduled",
 }
 
 
 def when(moment):
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    """A moment as the newsroom reads it, with its time zone: "7 December 2026, 15:50 (UTC)"."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'j F Y, H:i')} ({timezone.get_current_timezone_name()})"
 
 
 def notify(action, story, *, by, note):

@@ -1,6 +1,8 @@
 from django import template
 from django.utils import timezone
 
+from articles.models.workflow import when
+
 register = template.Library()
 
 
@@ -13,3 +15,9 @@ def iso8601(moment):
     if not moment:
         return ""
     return timezone.localtime(moment).replace(microsecond=0).isoformat()
+
+
+@register.filter
+def newsroom_time(moment):
+    """A time for editors, with its time zone: "7 December 2026, 15:50 (Europe/London)"."""
+    return when(moment) if moment else ""

@@ -75,3 +75,28 @@ def test_editor_writes_a_story_in_the_admin(page, demo, editor, screenshot):
     assert story.section == demo.section
     assert [author.name for author in story.bylines] == ["Amira Haddad"]
     assert sorted(story.tags.names()) == ["shipping", "strikes"]
+
+
+def test_leaving_a_story_without_saving_ends_the_edit(page, demo, editor, make_article):
+    story = make_article(headline="Lock me", status=Status.DRAFT, publish_at=None)
+    editor.set_password(PASSWORD)
+    editor.save()
+    page.goto("/admin/login/")
+    page.get_by_label("Username:").fill(editor.username)
+    page.get_by_label("Password:").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto(f"/admin/articles/article/{story.pk}/change/")
+    expect(page.get_by_label("Headline:")).to_have_value("Lock me")
+    story.refresh_from_db()
+    assert story.lock_holder() == editor
+
+    # Away to the story list, without saving: the page gives its lock up on the way out.
+    page.goto("/admin/articles/article/")
+    expect(page.get_by_role("link", name="Lock me")).to_be_visible()
+    for _ in range(20):
+        story.refresh_from_db()
+        if story.lock_holder() is None:
+            break
+        page.wait_for_timeout(100)
+    assert story.lock_holder() is None
