@@ -203,8 +203,9 @@ def test_photo_metadata_changes_keep_revisions(make_photo, editor):
 def test_a_wire_import_keeps_a_revision(db, tmp_path):
     from django.core.management import call_command
 
-    path = tmp_path / "story.txt"
+    path = tmp_path / "reuters" / "story.txt"
+    path.parent.mkdir()
     path.write_text("A headline here\n\nSome body text for the story.\n")
     call_command("import_wire", str(path), stdout=io.StringIO())
     version = revisions.versions_of(Article.objects.get()).get()
-    assert version.revision.get_comment() == "Imported from the wire file story.txt."
+    assert version.revision.get_comment() == "Imported from the wire file reuters/story.txt."
