@@ -235,6 +235,10 @@ def test_story_budget(login, make_article, draft_by, writer, editor):
     assert [s.headline for s in response.context["embargoed"]] == ["Held story"]
     assert "Today's story" in [s.headline for s in response.context["published_today"]]
     assert "Next week's story" not in html
+    # People by their names, times with their zone.
+    review = html[html.index("Waiting for review") : html.index("Scheduled in the next")]
+    assert "Will Writer" in review and f">{writer.username}<" not in review
+    assert "(UTC)" in review
 
 
 def test_writers_cannot_open_the_budget(login, writer):
