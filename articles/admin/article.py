@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from articles.admin.filters import PublishedYearFilter
@@ -155,6 +157,30 @@ class ArticleAdmin(StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
             label,
         )
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only, the body is shown as readers will read it, not as its HTML source.
+        return [
+            (name, {**options, "fields": [_as_read(field) for field in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "body_as_read"]
+
+    @admin.display(description="Body")
+    def body_as_read(self, obj):
+        # Cleaned by nh3 on every save (Article.save), whichever way it arrived.
+        return mark_safe(obj.body)
+
+    def view_on_site(self, obj):
+        # A story readers cannot see yet has no public page: its editors get the preview.
+        if obj.is_published:
+            return obj.get_absolute_url()
+        return reverse("articles:preview", args=[obj.pk])
+
     @admin.display(description="Bylines")
     def byline_text(self, obj):
         return obj.byline_text
@@ -189,3 +215,7 @@ class ArticleAdmin(StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
         author = getattr(request.user, "author", None)
         if not change and author is not None and not form.instance.byline_set.exists():
             Byline.objects.create(article=form.instance, author=author)
+
+
+def _as_read(field):
+    return "body_as_read" if field == "body" else field
