@@ -16,6 +16,11 @@ def transition(story, action):
     return f"{CHANGELIST}{story.pk}/workflow/{action}/"
 
 
+def seen(story):
+    """What every workflow button sends: the version of the story the page showed."""
+    return {"version": Article.objects.get(pk=story.pk).version}
+
+
 @pytest.fixture
 def login(client):
     def as_user(user):
@@ -58,7 +63,7 @@ def test_the_editor_publishes_from_the_change_page(login, draft_by, writer, edit
     story.submit(by=writer)
     story.approve(by=editor)
     client = login(editor)
-    response = client.post(transition(story, "publish"), follow=True)
+    response = client.post(transition(story, "publish"), seen(story), follow=True)
     assert "was published" in response.content.decode()
     story.refresh_from_db()
     assert story.is_published
@@ -67,7 +72,9 @@ def test_the_editor_publishes_from_the_change_page(login, draft_by, writer, edit
 def test_scheduling_from_the_change_page(login, draft_by, writer, editor):
     story = draft_by(writer, status=Status.APPROVED)
     at = timezone.localtime() + timedelta(days=1)
-    login(editor).post(transition(story, "publish"), {"at": at.strftime("%Y-%m-%dT%H:%M")})
+    login(editor).post(
+        transition(story, "publish"), seen(story) | {"at": at.strftime("%Y-%m-%dT%H:%M")}
+    )
     story.refresh_from_db()
     assert story.state == "scheduled"
     assert story.publish_at.replace(second=0, microsecond=0) == at.replace(second=0, microsecond=0)
@@ -75,7 +82,7 @@ def test_scheduling_from_the_change_page(login, draft_by, writer, editor):
 
 def test_a_refused_transition_is_a_clear_message_not_an_error_page(login, draft_by, writer):
     story = draft_by(writer, status=Status.APPROVED)
-    response = login(writer).post(transition(story, "publish"), follow=True)
+    response = login(writer).post(transition(story, "publish"), seen(story), follow=True)
     assert response.status_code == 200
     assert "You are not allowed to publish this story." in response.content.decode()
     assert Article.objects.get(pk=story.pk).status == Status.APPROVED
@@ -83,24 +90,28 @@ def test_a_refused_transition_is_a_clear_message_not_an_error_page(login, draft_
 
 def test_publishing_an_incomplete_story_names_what_is_missing(login, draft_by, writer, editor):
     story = draft_by(writer, status=Status.APPROVED, dek="", section=None)
-    html = login(editor).post(transition(story, "publish"), follow=True).content.decode()
+    html = (
+        login(editor).post(transition(story, "publish"), seen(story), follow=True).content.decode()
+    )
     assert "cannot be published yet" in html
     assert "it needs a standfirst" in html and "it needs a section" in html
 
 
 def test_send_back_needs_a_note(login, draft_by, writer, editor):
     story = draft_by(writer, status=Status.IN_REVIEW)
-    html = login(editor).post(transition(story, "send_back"), {"note": ""}, follow=True)
+    html = login(editor).post(
+        transition(story, "send_back"), seen(story) | {"note": ""}, follow=True
+    )
     assert "a note is required" in html.content.decode()
-    login(editor).post(transition(story, "send_back"), {"note": "Add a source"})
+    login(editor).post(transition(story, "send_back"), seen(story) | {"note": "Add a source"})
     assert Article.objects.get(pk=story.pk).status == Status.DRAFT
 
 
 def test_withdraw_and_correct_from_the_change_page(login, make_article, editor):
     story = make_article()
     client = login(editor)
-    client.post(transition(story, "correct"), {"note": "Date corrected."})
-    client.post(transition(story, "withdraw"), {"note": "Legal complaint"})
+    client.post(transition(story, "correct"), seen(story) | {"note": "Date corrected."})
+    client.post(transition(story, "withdraw"), seen(story) | {"note": "Legal complaint"})
     story.refresh_from_db()
     assert story.status == Status.WITHDRAWN
     assert story.corrections.get().text == "Date corrected."
@@ -239,3 +250,12 @@ def test_story_budget(login, make_article, draft_by, writer, editor):
 
 def test_writers_cannot_open_the_budget(login, writer):
     assert login(writer).get(f"{CHANGELIST}budget/").status_code == 403
+
+
+def test_a_button_without_the_story_version_is_refused_like_a_stale_one(
+    login, draft_by, writer, editor
+):
+    story = draft_by(writer, status=Status.IN_REVIEW)
+    response = login(editor).post(transition(story, "approve"), follow=True)
+    assert "Someone changed this story after you opened it" in response.content.decode()
+    assert Article.objects.get(pk=story.pk).status == Status.IN_REVIEW
