@@ -259,3 +259,33 @@ def test_a_button_without_the_story_version_is_refused_like_a_stale_one(
     response = login(editor).post(transition(story, "approve"), follow=True)
     assert "Someone changed this story after you opened it" in response.content.decode()
     assert Article.objects.get(pk=story.pk).status == Status.IN_REVIEW
+
+
+def story_form(story, **changes):
+    """The story's change form as the admin would post it, with `changes`."""
+    return {
+        "headline": story.headline,
+        "slug": story.slug,
+        "dek": story.dek,
+        "body": story.body,
+        "section": story.section_id,
+        "tags": "",
+        "loaded_version": Article.objects.get(pk=story.pk).version,
+        "byline_set-TOTAL_FORMS": "0",
+        "byline_set-INITIAL_FORMS": "0",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+    } | changes
+
+
+def test_only_editors_place_a_story_on_the_front_page(login, draft_by, writer, editor):
+    story = draft_by(writer)
+    page = login(writer).get(change_page(story))
+    assert "is_top_story" not in page.context["adminform"].form.fields
+    response = login(writer).post(change_page(story), story_form(story, is_top_story="on"))
+    assert response.status_code == 302
+    assert not Article.objects.get(pk=story.pk).is_top_story
+
+    assert "is_top_story" in login(editor).get(change_page(story)).context["adminform"].form.fields
+    login(editor).post(change_page(story), story_form(story, is_top_story="on"))
+    assert Article.objects.get(pk=story.pk).is_top_story

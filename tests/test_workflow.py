@@ -319,3 +319,18 @@ def test_state_counts_separate_live_scheduled_and_embargoed(make_article):
     assert counts[Status.PUBLISHED] == 1
     assert counts["scheduled"] == 1 and counts["embargoed"] == 1
     assert counts[Status.DRAFT] == 1
+
+
+def test_a_writers_submission_never_carries_a_front_page_placement(story_in, writer, editor):
+    # A flag set before writers lost the field, or brought back by restoring an old revision.
+    story = story_in(Status.DRAFT, is_top_story=True)
+    story.submit(by=writer)
+    assert not Article.objects.get(pk=story.pk).is_top_story
+    story.approve(by=editor)
+    story.publish(by=editor)
+    assert not Article.objects.filter(is_top_story=True).published().exists()
+
+    # Placement is the desk's: an editor's own submission keeps it.
+    placed = story_in(Status.DRAFT, is_top_story=True)
+    placed.submit(by=editor)
+    assert Article.objects.get(pk=placed.pk).is_top_story

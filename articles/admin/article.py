@@ -128,6 +128,13 @@ class ArticleAdmin(StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
             return queryset, False
         return matching(queryset, search_term), False
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # Placing stories on the front page is the desk's decision, not the writer's.
+        if not request.user.has_perm("articles.edit_any_article"):
+            fields = [*fields, "is_top_story"]
+        return fields
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or obj.can_edit(request.user))

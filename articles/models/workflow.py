@@ -179,8 +179,14 @@ class EditorialWorkflow(models.Model):
     def submit(self, *, by):
         def apply(story, now):
             story.submitted_at, story.submitted_by = now, by
+            # Placement is the desk's: a top-story flag a writer's draft carries (set before
+            # writers lost the field, or brought back with an old revision) stays behind.
+            if not by.has_perm("articles.edit_any_article"):
+                story.is_top_story = False
 
-        return self._transition("submit", by=by, to=Status.IN_REVIEW, apply=apply)
+        return self._transition(
+            "submit", by=by, to=Status.IN_REVIEW, apply=apply, also=["is_top_story"]
+        )
 
     def send_back(self, *, by, note):
         if not note.strip():
@@ -248,8 +254,9 @@ class EditorialWorkflow(models.Model):
 
         return self._transition("correct", by=by, to=None, apply=apply, note=text)
 
-    def _transition(self, action, *, by, to, apply=None, note=""):
-        """Run one step; `to=None` keeps the status (or lets `apply` choose it)."""
+    def _transition(self, action, *, by, to, apply=None, note="", also=()):
+        """Run one step; `to=None` keeps the status (or lets `apply` choose it); `also` names
+        fields beyond the workflow's that `apply` may change."""
         now = timezone.now()
         with transaction.atomic():
             story = type(self).objects.select_for_update().get(pk=self.pk)
@@ -259,7 +266,7 @@ class EditorialWorkflow(models.Model):
                 apply(story, now)
             if to is not None:
                 story.status = to
-            story.save(update_fields=WORKFLOW_FIELDS)
+            story.save(update_fields=[*WORKFLOW_FIELDS, *also])
             AuditEntry.objects.create(
                 article=story,
                 action=action,
@@ -270,7 +277,7 @@ class EditorialWorkflow(models.Model):
                 at=now,
             )
             transaction.on_commit(lambda: notify(action, story, by=by, note=note))
-        for field in WORKFLOW_FIELDS:
+        for field in [*WORKFLOW_FIELDS, *also]:
             setattr(self, field, getattr(story, field))
         return self
 
