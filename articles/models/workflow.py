@@ -281,6 +281,26 @@ class EditorialWorkflow(models.Model):
             setattr(self, field, getattr(story, field))
         return self
 
+    def delete(self, *args, by=None, **kwargs):
+        """Delete the story; its trail stays, under its id, with this step last."""
+        with transaction.atomic():
+            AuditEntry.objects.create(
+                article_id=self.pk,
+                action="delete",
+                from_status=self.status,
+                note=f"“{self.headline}”",
+                by=by,
+                at=timezone.now(),
+            )
+            return super().delete(*args, **kwargs)
+
+    def record_recovery(self, *, by):
+        """Note in the trail that a deleted story was brought back (by django-reversion,
+        under its old id, so the entries written before its deletion are its own again)."""
+        AuditEntry.objects.create(
+            article=self, action="recover", to_status=self.status, by=by, at=timezone.now()
+        )
+
     def record_edit(self, now=None):
         """An edit to a story readers can already see shows them an "Updated" time."""
         now = now or timezone.now()
@@ -298,6 +318,8 @@ PAST = {
     "restore": "restored",
     "spike": "spiked",
     "correct": "corrected",
+    "delete": "deleted",
+    "recover": "recovered",
 }
 
 
@@ -329,12 +351,19 @@ class AppendOnly(models.Model):
 class AuditEntry(AppendOnly):
     """One step of a story's workflow: who moved it, from what to what, when, and why."""
 
+    # The trail outlives its story: deleting a story leaves its entries (no constraint to
+    # refuse that), and a story recovered under the same id finds them again. Ids are
+    # never reused (AUTOINCREMENT on SQLite, a sequence on PostgreSQL).
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="audit_entries"
+        "articles.Article",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="audit_entries",
     )
     action = models.CharField(max_length=30)
     from_status = models.CharField(max_length=20, choices=Status, blank=True)
-    to_status = models.CharField(max_length=20, choices=Status)
+    # Empty when the step leaves no story behind: a deletion.
+    to_status = models.CharField(max_length=20, choices=Status, blank=True)
     note = models.TextField(blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -347,7 +376,7 @@ class AuditEntry(AppendOnly):
         verbose_name_plural = "audit entries"
 
     def __str__(self):
-        return f"{self.action}: {self.from_status or '—'} → {self.to_status}"
+        return f"{self.action}: {self.from_status or '—'} → {self.to_status or '—'}"
 
     @property
     def action_display(self):
