@@ -1,9 +1,14 @@
-"""Emails the workflow sends: editors hear of submissions, writers of what became of their story."""
+"""Emails the newsroom sends: editors hear of submissions, writers of what became of their
+story, and new colleagues how to choose their password."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import get_text_list
 
 
 def send(action, story, *, by, note=""):
@@ -47,3 +52,20 @@ def writers(story):
 
 def name(user):
     return (user.get_full_name() or user.get_username()) if user else "Someone"
+
+
+def invite(user, *, by):
+    """Welcome someone just added: a link to choose their own password, which Django's
+    password-reset token makes single-use and lets lapse after PASSWORD_RESET_TIMEOUT."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = settings.NEWSROOM_SITE_URL + reverse("password_reset_confirm", args=[uid, token])
+    days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+    body = (
+        f"{name(by)} has added you to {settings.NEWSROOM_SITE_NAME} as "
+        f"{get_text_list([group.name for group in user.groups.all()], 'and')}.\n\n"
+        f"Choose your password here (the link works once, for {days} "
+        f"{'day' if days == 1 else 'days'}):\n\n{link}\n\n"
+        f"Your username is {user.get_username()}.\n"
+    )
+    send_mail(f"Welcome to {settings.NEWSROOM_SITE_NAME}", body, None, [user.email])

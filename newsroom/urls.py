@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static as serve_files
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
@@ -22,6 +23,18 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    # New colleagues choose their password here, from the link in their invitation
+    # (articles.notifications.invite); before the admin's own URLs, which would claim them.
+    path(
+        "admin/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/set-password/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]

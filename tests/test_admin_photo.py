@@ -303,3 +303,95 @@ def test_focal_point_must_lie_inside_the_picture(editor_client, make_photo):
     assert response.status_code == 200
     photo.refresh_from_db()
     assert photo.focal_x == 0.5
+
+
+# Photos on stories that have left draft are the desk's
+
+
+def change_photo(client, photo, *, popup=False, **fields):
+    """The photo form as the admin would post it, with `fields` changed."""
+    data = EMPTY_FORM | {
+        "caption": photo.caption,
+        "alt_text": photo.alt_text,
+        "credit": photo.credit,
+    }
+    url = f"/admin/articles/photo/{photo.pk}/change/" + ("?_popup=1" if popup else "")
+    return client.post(url, data | fields)
+
+
+@pytest.mark.parametrize("use", ["lead", "gallery"])
+@pytest.mark.parametrize("status", [Status.IN_REVIEW, Status.PUBLISHED])
+def test_a_writer_cannot_change_a_photo_on_a_story_that_has_left_draft(
+    client, make_article, make_photo, writer, use, status
+):
+    photo = make_photo(credit="Reuters")
+    before = read(photo)
+    story = make_article(status=status, created_by=writer)
+    if use == "lead":
+        story.lead_photo = photo
+        story.save()
+    else:
+        ArticlePhoto.objects.create(article=story, photo=photo)
+    client.force_login(writer)
+
+    page = client.get(f"/admin/articles/photo/{photo.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="credit"' not in page.content.decode()  # read-only
+    assert "only editors may change it" in page.content.decode()
+
+    response = change_photo(
+        client,
+        photo,
+        credit="Someone else",
+        rights_expire_at_0="2000-01-01",
+        rights_expire_at_1="00:00",
+        image=SimpleUploadedFile("new.jpg", jpeg_bytes(colour=(1, 200, 1))),
+    )
+    assert response.status_code == 403
+    photo.refresh_from_db()
+    assert photo.credit == "Reuters" and photo.rights_expire_at is None
+    assert read(photo) == before
+
+
+def test_a_writer_still_edits_a_photo_that_only_drafts_use(
+    client, make_article, make_photo, writer
+):
+    photo = make_photo(credit="Reuters")
+    make_article(status=Status.DRAFT, publish_at=None, created_by=writer, lead_photo=photo)
+    client.force_login(writer)
+    assert change_photo(client, photo, credit="Staff").status_code == 302
+    assert Photo.objects.get(pk=photo.pk).credit == "Staff"
+
+
+def test_a_writer_cannot_change_a_live_photo_from_their_own_draft(
+    client, make_article, make_photo, writer
+):
+    # The pencil beside the draft's photo opens the photo in a popup: the same rule applies.
+    photo = make_photo(credit="Reuters")
+    draft = make_article(status=Status.DRAFT, publish_at=None, created_by=writer)
+    ArticlePhoto.objects.create(article=draft, photo=photo)
+    make_article(lead_photo=photo)  # someone else's published story
+    client.force_login(writer)
+    response = change_photo(client, photo, popup=True, credit="Someone else")
+    assert response.status_code == 403
+    assert Photo.objects.get(pk=photo.pk).credit == "Reuters"
+
+
+def test_changes_to_a_photo_are_recorded_for_editors(
+    editor_client, editor, make_article, make_photo
+):
+    photo = make_photo(credit="Reuters", caption="Old caption")
+    make_article(lead_photo=photo)
+    response = change_photo(
+        editor_client,
+        photo,
+        credit="AP Photo/Jane Doe",
+        caption="New caption",
+        image=SimpleUploadedFile("new.jpg", jpeg_bytes(colour=(1, 200, 1))),
+    )
+    assert response.status_code == 302
+    change = photo.changes.get()
+    assert change.by == editor
+    assert set(change.fields) == {"image", "credit", "caption"}
+    html = editor_client.get(f"/admin/articles/photo/{photo.pk}/change/").content.decode()
+    assert "Erin Editor" in html and "Image, caption, credit" in html

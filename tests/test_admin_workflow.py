@@ -16,6 +16,11 @@ def transition(story, action):
     return f"{CHANGELIST}{story.pk}/workflow/{action}/"
 
 
+def seen(story):
+    """What every workflow button sends: the version of the story the page showed."""
+    return {"version": Article.objects.get(pk=story.pk).version}
+
+
 @pytest.fixture
 def login(client):
     def as_user(user):
@@ -58,7 +63,7 @@ def test_the_editor_publishes_from_the_change_page(login, draft_by, writer, edit
     story.submit(by=writer)
     story.approve(by=editor)
     client = login(editor)
-    response = client.post(transition(story, "publish"), follow=True)
+    response = client.post(transition(story, "publish"), seen(story), follow=True)
     assert "was published" in response.content.decode()
     story.refresh_from_db()
     assert story.is_published
@@ -67,7 +72,9 @@ def test_the_editor_publishes_from_the_change_page(login, draft_by, writer, edit
 def test_scheduling_from_the_change_page(login, draft_by, writer, editor):
     story = draft_by(writer, status=Status.APPROVED)
     at = timezone.localtime() + timedelta(days=1)
-    login(editor).post(transition(story, "publish"), {"at": at.strftime("%Y-%m-%dT%H:%M")})
+    login(editor).post(
+        transition(story, "publish"), seen(story) | {"at": at.strftime("%Y-%m-%dT%H:%M")}
+    )
     story.refresh_from_db()
     assert story.state == "scheduled"
     assert story.publish_at.replace(second=0, microsecond=0) == at.replace(second=0, microsecond=0)
@@ -75,7 +82,7 @@ def test_scheduling_from_the_change_page(login, draft_by, writer, editor):
 
 def test_a_refused_transition_is_a_clear_message_not_an_error_page(login, draft_by, writer):
     story = draft_by(writer, status=Status.APPROVED)
-    response = login(writer).post(transition(story, "publish"), follow=True)
+    response = login(writer).post(transition(story, "publish"), seen(story), follow=True)
     assert response.status_code == 200
     assert "You are not allowed to publish this story." in response.content.decode()
     assert Article.objects.get(pk=story.pk).status == Status.APPROVED
@@ -83,24 +90,28 @@ def test_a_refused_transition_is_a_clear_message_not_an_error_page(login, draft_
 
 def test_publishing_an_incomplete_story_names_what_is_missing(login, draft_by, writer, editor):
     story = draft_by(writer, status=Status.APPROVED, dek="", section=None)
-    html = login(editor).post(transition(story, "publish"), follow=True).content.decode()
+    html = (
+        login(editor).post(transition(story, "publish"), seen(story), follow=True).content.decode()
+    )
     assert "cannot be published yet" in html
     assert "it needs a standfirst" in html and "it needs a section" in html
 
 
 def test_send_back_needs_a_note(login, draft_by, writer, editor):
     story = draft_by(writer, status=Status.IN_REVIEW)
-    html = login(editor).post(transition(story, "send_back"), {"note": ""}, follow=True)
+    html = login(editor).post(
+        transition(story, "send_back"), seen(story) | {"note": ""}, follow=True
+    )
     assert "a note is required" in html.content.decode()
-    login(editor).post(transition(story, "send_back"), {"note": "Add a source"})
+    login(editor).post(transition(story, "send_back"), seen(story) | {"note": "Add a source"})
     assert Article.objects.get(pk=story.pk).status == Status.DRAFT
 
 
 def test_withdraw_and_correct_from_the_change_page(login, make_article, editor):
     story = make_article()
     client = login(editor)
-    client.post(transition(story, "correct"), {"note": "Date corrected."})
-    client.post(transition(story, "withdraw"), {"note": "Legal complaint"})
+    client.post(transition(story, "correct"), seen(story) | {"note": "Date corrected."})
+    client.post(transition(story, "withdraw"), seen(story) | {"note": "Legal complaint"})
     story.refresh_from_db()
     assert story.status == Status.WITHDRAWN
     assert story.corrections.get().text == "Date corrected."
@@ -265,3 +276,42 @@ def test_scheduling_says_when_in_the_newsroom_s_time_zone(
     assert f"Scheduled for {expected}" in html
     assert "Cancel the schedule" in html and "Withdraw" not in html
     assert "(Europe/London)" in client.get(change_page(story)).content.decode()
+
+
+def test_a_button_without_the_story_version_is_refused_like_a_stale_one(
+    login, draft_by, writer, editor
+):
+    story = draft_by(writer, status=Status.IN_REVIEW)
+    response = login(editor).post(transition(story, "approve"), follow=True)
+    assert "Someone changed this story after you opened it" in response.content.decode()
+    assert Article.objects.get(pk=story.pk).status == Status.IN_REVIEW
+
+
+def story_form(story, **changes):
+    """The story's change form as the admin would post it, with `changes`."""
+    return {
+        "headline": story.headline,
+        "slug": story.slug,
+        "dek": story.dek,
+        "body": story.body,
+        "section": story.section_id,
+        "tags": "",
+        "loaded_version": Article.objects.get(pk=story.pk).version,
+        "byline_set-TOTAL_FORMS": "0",
+        "byline_set-INITIAL_FORMS": "0",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+    } | changes
+
+
+def test_only_editors_place_a_story_on_the_front_page(login, draft_by, writer, editor):
+    story = draft_by(writer)
+    page = login(writer).get(change_page(story))
+    assert "is_top_story" not in page.context["adminform"].form.fields
+    response = login(writer).post(change_page(story), story_form(story, is_top_story="on"))
+    assert response.status_code == 302
+    assert not Article.objects.get(pk=story.pk).is_top_story
+
+    assert "is_top_story" in login(editor).get(change_page(story)).context["adminform"].form.fields
+    login(editor).post(change_page(story), story_form(story, is_top_story="on"))
+    assert Article.objects.get(pk=story.pk).is_top_story

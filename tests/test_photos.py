@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from articles.models import Article, ArticlePhoto, ChecklistError, Photo, Status
+from articles.models import Article, ArticlePhoto, ChecklistError, ImmutableError, Photo, Status
 from articles.models.photos import photo_upload_to
 from tests.conftest import jpeg_bytes, with_iptc
 
@@ -186,3 +186,36 @@ def test_a_credit_waiting_for_its_picture_stops_publication(make_article, make_p
     with pytest.raises(ChecklistError, match="no picture yet"):
         story.publish(by=editor)
     assert not Article.objects.get(pk=story.pk).is_published
+
+
+# Who may change a photo
+
+
+def test_a_photo_is_locked_for_writers_once_a_story_using_it_leaves_draft(
+    make_photo, make_article, writer, editor
+):
+    photo = make_photo()
+    assert not photo.is_locked_for_writers()
+    story = make_article(status=Status.DRAFT, publish_at=None)
+    ArticlePhoto.objects.create(article=story, photo=photo)
+    assert photo.can_edit(writer) and photo.can_edit(editor)
+    story.submit(by=editor)
+    assert photo.is_locked_for_writers()
+    assert not photo.can_edit(writer) and photo.can_edit(editor)
+
+    photo.credit = "Someone else"
+    with pytest.raises(PermissionDenied):
+        photo.edit(by=writer)
+    assert Photo.objects.get(pk=photo.pk).credit == "Reuters"
+    assert not photo.changes.exists()
+
+
+def test_every_change_to_a_photo_is_recorded_and_kept(make_photo, editor):
+    photo = make_photo(credit="Reuters")
+    photo.credit, photo.alt_text = "AP", "New alt"
+    photo.edit(by=editor)
+    photo.edit(by=editor)  # nothing changed: nothing recorded
+    change = photo.changes.get()
+    assert (change.fields, change.by) == (["alt_text", "credit"], editor)
+    with pytest.raises(ImmutableError):
+        change.delete()

@@ -7,7 +7,7 @@ from django.test import Client
 from reversion.models import Version
 
 from articles import revisions
-from articles.models import Article, Status
+from articles.models import Article, AuditEntry, Status
 
 
 def saved(story, user, **changes):
@@ -162,7 +162,14 @@ def test_a_deleted_draft_can_be_recovered_by_a_managing_editor(
     assert "Lost draft" in client.get("/admin/articles/article/recover/").content.decode()
     assert client_for(editor).get("/admin/articles/article/recover/").status_code == 403
 
-    version = Version.objects.get_deleted(Article).get()
+    recover(client, Version.objects.get_deleted(Article).get())
+    recovered = Article.objects.get(headline="Lost draft")
+    assert recovered.status == Status.DRAFT
+    assert recovered.byline_set.count() == 1
+
+
+def recover(client, version):
+    """Post the recover form as the page shows it."""
     page = client.get(f"/admin/articles/article/recover/{version.pk}/")
     form = page.context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields if name not in {"lead_photo"}}
@@ -177,9 +184,55 @@ def test_a_deleted_draft_can_be_recovered_by_a_managing_editor(
             }
     response = client.post(f"/admin/articles/article/recover/{version.pk}/", data)
     assert response.status_code == 302
-    recovered = Article.objects.get(headline="Lost draft")
-    assert recovered.status == Status.DRAFT
-    assert recovered.byline_set.count() == 1
+
+
+def test_a_deleted_story_keeps_its_trail_and_gets_it_back_when_recovered(
+    make_article, writer, editor, managing_editor
+):
+    draft = make_article(
+        headline="Spiked then lost", status=Status.DRAFT, publish_at=None, created_by=writer
+    )
+    saved(draft, writer)
+    draft.submit(by=writer)
+    draft.spike(by=editor, note="Overtaken by events")
+    client = client_for(managing_editor)
+    client.post(f"/admin/articles/article/{draft.pk}/delete/", {"post": "yes"})
+    assert not Article.objects.filter(pk=draft.pk).exists()
+    trail = AuditEntry.objects.filter(article_id=draft.pk)
+    assert [entry.action for entry in trail] == ["delete", "spike", "submit"]
+    deletion = trail.first()
+    assert deletion.by == managing_editor and deletion.from_status == Status.SPIKED
+    assert "Spiked then lost" in deletion.note
+
+    recover(client, Version.objects.get_deleted(Article).get())
+    recovered = Article.objects.get(pk=draft.pk)
+    assert [entry.action for entry in recovered.audit_entries.all()] == [
+        "recover",
+        "delete",
+        "spike",
+        "submit",
+    ]
+    html = client.get(f"/admin/articles/article/{draft.pk}/change/").content.decode()
+    assert "<td>Deleted</td>" in html and "<td>Recovered</td>" in html
+
+
+def test_a_bulk_delete_keeps_each_storys_trail(make_article, writer, managing_editor):
+    drafts = [
+        make_article(status=Status.DRAFT, publish_at=None, created_by=writer) for _ in range(2)
+    ]
+    for draft in drafts:
+        draft.submit(by=writer)
+    action = {"action": "delete_selected", "_selected_action": [d.pk for d in drafts]}
+    response = client_for(managing_editor).post(
+        "/admin/articles/article/", action | {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Article.objects.filter(pk__in=[d.pk for d in drafts]).exists()
+    for draft in drafts:
+        actions = AuditEntry.objects.filter(article_id=draft.pk).values_list("action", flat=True)
+        assert list(actions) == ["delete", "submit"]
+    # The trail belongs to the deleted stories' ids, which no new story is given.
+    assert not make_article(status=Status.DRAFT, publish_at=None).audit_entries.exists()
 
 
 def test_published_stories_cannot_be_deleted_even_in_bulk(make_article, managing_editor):

@@ -74,6 +74,9 @@ def addresses(story):
         "day": f"{when.day:02d}",
         "action": "approve",
         "section": "sections",
+        # The invitation's set-password link, with a token that was never issued.
+        "uidb64": "MQ",
+        "token": "bad-token",
     }
     by_kind = {
         "section": story.section.slug,

@@ -347,3 +347,18 @@ def test_a_live_story_is_withdrawn_not_unscheduled(story_in, editor):
     assert "unschedule" not in story.allowed_actions(editor)
     with pytest.raises(WorkflowError, match="withdraw it"):
         story.unschedule(by=editor)
+
+
+def test_a_writers_submission_never_carries_a_front_page_placement(story_in, writer, editor):
+    # A flag set before writers lost the field, or brought back by restoring an old revision.
+    story = story_in(Status.DRAFT, is_top_story=True)
+    story.submit(by=writer)
+    assert not Article.objects.get(pk=story.pk).is_top_story
+    story.approve(by=editor)
+    story.publish(by=editor)
+    assert not Article.objects.filter(is_top_story=True).published().exists()
+
+    # Placement is the desk's: an editor's own submission keeps it.
+    placed = story_in(Status.DRAFT, is_top_story=True)
+    placed.submit(by=editor)
+    assert Article.objects.get(pk=placed.pk).is_top_story

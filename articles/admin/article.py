@@ -130,6 +130,13 @@ class ArticleAdmin(StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
             return queryset, False
         return matching(queryset, search_term), False
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), "body_as_read"]
+        # Placing stories on the front page is the desk's decision, not the writer's.
+        if not request.user.has_perm("articles.edit_any_article"):
+            fields.append("is_top_story")
+        return fields
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or obj.can_edit(request.user))
@@ -145,6 +152,14 @@ class ArticleAdmin(StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
         if any(story.status in {Status.PUBLISHED, Status.WITHDRAWN} for story in objs):
             refused.add("stories readers have seen (withdraw them instead)")
         return deleted, counts, refused, protected
+
+    def delete_model(self, request, obj):
+        obj.delete(by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        # One by one, so that each story's trail records who deleted it.
+        for story in queryset:
+            story.delete(by=request.user)
 
     def action_checkbox(self, obj):
         # The markup Django's checkbox widget renders, without a template per row: 100 rows'
@@ -166,9 +181,6 @@ class ArticleAdmin(StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
             (name, {**options, "fields": [_as_read(field) for field in options["fields"]]})
             for name, options in fieldsets
         ]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "body_as_read"]
 
     @admin.display(description="Body")
     def body_as_read(self, obj):

@@ -5,11 +5,13 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from articles import imaging
 from articles.admin.thumbnails import rights_badge, thumbnail
 from articles.models import Article, Photo
+from articles.models.photos import LOCKED_FOR_WRITERS
 
 
 class PictureUploadField(forms.ImageField):
@@ -133,7 +135,7 @@ class PhotoAdmin(admin.ModelAdmin):
     list_display_links = ["list_thumbnail", "__str__"]
     list_filter = [RightsFilter, "licence", "source"]
     search_fields = ["caption", "alt_text", "credit", "creator", "source"]
-    readonly_fields = ["preview", "width", "height", "rights", "used_in"]
+    readonly_fields = ["preview", "width", "height", "rights", "used_in", "change_history"]
     fieldsets = [
         (None, {"fields": ["image", "preview", ("width", "height"), "caption", "alt_text"]}),
         (
@@ -157,6 +159,21 @@ class PhotoAdmin(admin.ModelAdmin):
 
     class Media:
         js = ["articles/admin/focal-point.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and request.user.has_perm("articles.edit_any_article"):
+            fieldsets = [*fieldsets, ("Changes", {"fields": ["change_history"]})]
+        return fieldsets
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.can_edit(request.user))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and not obj.can_edit(request.user) and obj.is_locked_for_writers():
+            context["locked_note"] = LOCKED_FOR_WRITERS
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description="Photo")
     def list_thumbnail(self, obj):
@@ -204,6 +221,28 @@ class PhotoAdmin(admin.ModelAdmin):
             ),
         )
 
+    @admin.display(description="Changes made")
+    def change_history(self, obj):
+        changes = obj.changes.select_related("by")[:50] if obj.pk else []
+        if not changes:
+            return "No changes since the photo was added."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><time datetime="{}">{}</time>: {} ({})</li>',
+                (
+                    (
+                        change.at.isoformat(),
+                        date_format(timezone.localtime(change.at), "DATETIME_FORMAT"),
+                        change.fields_display,
+                        (change.by.get_full_name() or change.by) if change.by else "—",
+                    )
+                    for change in changes
+                ),
+            ),
+        )
+
     def get_object(self, request, object_id, from_field=None):
         photo = super().get_object(request, object_id, from_field)
         if photo is not None:
@@ -211,7 +250,7 @@ class PhotoAdmin(admin.ModelAdmin):
         return photo
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        obj.edit(by=request.user)
         if obj.filled_from_file:
             labels = [
                 str(Photo._meta.get_field(name).verbose_name) for name in obj.filled_from_file

@@ -3,9 +3,11 @@ earlier one back (as a new revision), and managing editors recover deleted stori
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from articles import revisions
 
@@ -68,4 +70,13 @@ class RevisionAdminMixin(VersionAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         if not request.user.has_perm("articles.restore_article"):
             raise PermissionDenied
-        return super().recover_view(request, version_id, extra_context)
+        with transaction.atomic():
+            response = super().recover_view(request, version_id, extra_context)
+            # A redirect after a POST is a recovery saved, unless the story is still missing
+            # (django-reversion redirects on a failed revert too).
+            if request.method == "POST" and response.status_code == 302:
+                version = get_object_or_404(Version, pk=version_id)
+                story = self.model.objects.filter(pk=version.object_id).first()
+                if story is not None:
+                    story.record_recovery(by=request.user)
+        return response

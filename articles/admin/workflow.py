@@ -127,8 +127,9 @@ class WorkflowAdminMixin:
         else:
             try:
                 with transaction.atomic():
-                    # The button acts on the story as this user saw it, or not at all.
-                    story.check_version(form.cleaned_data["version"] or story.version)
+                    # The button acts on the story as this user saw it, or not at all: a
+                    # request that does not say which version it saw is as stale as any.
+                    story.check_version(form.cleaned_data["version"])
                     run_transition(story, action, request.user, form.cleaned_data)
             except StaleEditError:
                 messages.error(

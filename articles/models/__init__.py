@@ -1,6 +1,6 @@
 from articles.models.article import Article, ArticleQuerySet, Byline, Status
 from articles.models.people import Author
-from articles.models.photos import ArticlePhoto, Photo, format_credit
+from articles.models.photos import ArticlePhoto, Photo, PhotoChange, format_credit
 from articles.models.renditions import Rendition
 from articles.models.sections import Section
 from articles.models.workflow import (
@@ -22,6 +22,7 @@ __all__ = [
     "Correction",
     "ImmutableError",
     "Photo",
+    "PhotoChange",
     "Rendition",
     "Section",
     "Status",

@@ -4,17 +4,25 @@ from pathlib import PurePath
 
 import reversion
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from articles import imaging
 from articles.caching import content_changed
 from articles.models.renditions import Picture, embedded_metadata, make_renditions, planned
+from articles.models.status import Status
+from articles.models.workflow import AppendOnly
 
 # How far ahead the admin warns that a licence is about to lapse.
 RIGHTS_WARNING_PERIOD = timedelta(days=7)
+
+LOCKED_FOR_WRITERS = (
+    "This photo is on a story that has gone to the desk, so only editors may change it now: "
+    "a new file, credit or licence date would change what readers see, or are about to see, "
+    "without review. Ask an editor, or upload a new photo for your draft."
+)
 
 
 def format_credit(credit: str) -> str:
@@ -247,6 +255,40 @@ class Photo(models.Model):
             problems.append(f"licence expired on {day}")
         return problems
 
+    # Who may change it, and the record of every change.
+
+    def is_locked_for_writers(self):
+        """Whether a story using the photo has left draft: the desk's to change from then."""
+        return self.pk is not None and self.stories().exclude(status=Status.DRAFT).exists()
+
+    def can_edit(self, user):
+        """Anyone who may change library photos, until it is locked for writers: then editors."""
+        if not user.has_perm("articles.change_photo"):
+            return False
+        return user.has_perm("articles.edit_any_article") or not self.is_locked_for_writers()
+
+    def edit(self, *, by):
+        """Save `by`'s changes to the photo, if they may make them, and record what changed."""
+        if self.pk is None:
+            self.save()
+            return self
+        with transaction.atomic():
+            saved = Photo.objects.select_for_update().get(pk=self.pk)
+            if not saved.can_edit(by):
+                raise PermissionDenied(LOCKED_FOR_WRITERS)
+            self.save()
+            # Compared after saving: a new file fills empty fields from its own metadata.
+            changed = [
+                field.name
+                for field in self._meta.concrete_fields
+                if field.editable
+                and not field.primary_key
+                and getattr(self, field.attname) != getattr(saved, field.attname)
+            ]
+            if changed:
+                PhotoChange.objects.create(photo=self, fields=changed, by=by, at=timezone.now())
+        return self
+
     def stories(self):
         """Every story that shows this photo, as its lead or in its gallery."""
         # Imported here: the article module may well import this one (publish checks).
@@ -315,6 +357,36 @@ def _inspect(file):
         max_bytes=settings.NEWSROOM_MAX_UPLOAD_BYTES,
         max_pixels=settings.NEWSROOM_MAX_IMAGE_PIXELS,
     )
+
+
+class PhotoChange(AppendOnly):
+    """Who changed a library photo, when, and which fields: photos appear on live pages."""
+
+    # Kept if the photo goes, like a story's trail.
+    photo = models.ForeignKey(
+        Photo, on_delete=models.DO_NOTHING, db_constraint=False, related_name="changes"
+    )
+    fields = models.JSONField(default=list, help_text="The names of the fields changed.")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M}: {self.fields_display}"
+
+    @property
+    def fields_display(self):
+        labels = []
+        for name in self.fields:
+            try:
+                labels.append(str(Photo._meta.get_field(name).verbose_name))
+            except FieldDoesNotExist:
+                labels.append(name)
+        return ", ".join(labels).capitalize()
 
 
 @reversion.register()

@@ -188,8 +188,14 @@ class EditorialWorkflow(models.Model):
     def submit(self, *, by):
         def apply(story, now):
             story.submitted_at, story.submitted_by = now, by
+            # Placement is the desk's: a top-story flag a writer's draft carries (set before
+            # writers lost the field, or brought back with an old revision) stays behind.
+            if not by.has_perm("articles.edit_any_article"):
+                story.is_top_story = False
 
-        return self._transition("submit", by=by, to=Status.IN_REVIEW, apply=apply)
+        return self._transition(
+            "submit", by=by, to=Status.IN_REVIEW, apply=apply, also=["is_top_story"]
+        )
 
     def send_back(self, *, by, note):
         if not note.strip():
@@ -267,8 +273,9 @@ class EditorialWorkflow(models.Model):
 
         return self._transition("correct", by=by, to=None, apply=apply, note=text)
 
-    def _transition(self, action, *, by, to, apply=None, note=""):
-        """Run one step; `to=None` keeps the status (or lets `apply` choose it)."""
+    def _transition(self, action, *, by, to, apply=None, note="", also=()):
+        """Run one step; `to=None` keeps the status (or lets `apply` choose it); `also` names
+        fields beyond the workflow's that `apply` may change."""
         now = timezone.now()
         with transaction.atomic():
             story = type(self).objects.select_for_update().get(pk=self.pk)
@@ -283,7 +290,7 @@ class EditorialWorkflow(models.Model):
                 story.locked_by_id == by.pk or not story.can_edit(story.locked_by)
             ):
                 story.locked_by = story.locked_at = None
-            story.save(update_fields=[*WORKFLOW_FIELDS, *LOCK_FIELDS])
+            story.save(update_fields=[*WORKFLOW_FIELDS, *LOCK_FIELDS, *also])
             AuditEntry.objects.create(
                 article=story,
                 action=action,
@@ -294,9 +301,29 @@ class EditorialWorkflow(models.Model):
                 at=now,
             )
             transaction.on_commit(lambda: notify(action, story, by=by, note=note))
-        for field in [*WORKFLOW_FIELDS, *LOCK_FIELDS]:
+        for field in [*WORKFLOW_FIELDS, *LOCK_FIELDS, *also]:
             setattr(self, field, getattr(story, field))
         return self
+
+    def delete(self, *args, by=None, **kwargs):
+        """Delete the story; its trail stays, under its id, with this step last."""
+        with transaction.atomic():
+            AuditEntry.objects.create(
+                article_id=self.pk,
+                action="delete",
+                from_status=self.status,
+                note=f"“{self.headline}”",
+                by=by,
+                at=timezone.now(),
+            )
+            return super().delete(*args, **kwargs)
+
+    def record_recovery(self, *, by):
+        """Note in the trail that a deleted story was brought back (by django-reversion,
+        under its old id, so the entries written before its deletion are its own again)."""
+        AuditEntry.objects.create(
+            article=self, action="recover", to_status=self.status, by=by, at=timezone.now()
+        )
 
     def record_edit(self, now=None):
         """An edit to a story readers can already see shows them an "Updated" time."""
@@ -316,6 +343,8 @@ PAST = {
     "spike": "spiked",
     "correct": "corrected",
     "unschedule": "unscheduled",
+    "delete": "deleted",
+    "recover": "recovered",
 }
 
 
@@ -349,12 +378,19 @@ class AppendOnly(models.Model):
 class AuditEntry(AppendOnly):
     """One step of a story's workflow: who moved it, from what to what, when, and why."""
 
+    # The trail outlives its story: deleting a story leaves its entries (no constraint to
+    # refuse that), and a story recovered under the same id finds them again. Ids are
+    # never reused (AUTOINCREMENT on SQLite, a sequence on PostgreSQL).
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="audit_entries"
+        "articles.Article",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="audit_entries",
     )
     action = models.CharField(max_length=30)
     from_status = models.CharField(max_length=20, choices=Status, blank=True)
-    to_status = models.CharField(max_length=20, choices=Status)
+    # Empty when the step leaves no story behind: a deletion.
+    to_status = models.CharField(max_length=20, choices=Status, blank=True)
     note = models.TextField(blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -367,7 +403,7 @@ class AuditEntry(AppendOnly):
         verbose_name_plural = "audit entries"
 
     def __str__(self):
-        return f"{self.action}: {self.from_status or '—'} → {self.to_status}"
+        return f"{self.action}: {self.from_status or '—'} → {self.to_status or '—'}"
 
     @property
     def action_display(self):

@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0011_news_sitemap_index'),
+        ('articles', '0013_photo_change'),
     ]
 
     operations = [
