@@ -54,6 +54,21 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "Set ALLOWED_HOSTS" in result.stderr
 
 
+def test_production_refuses_a_cache_each_process_keeps_to_itself():
+    local_memory = PRODUCTION.copy()
+    del local_memory["CACHE_URL"]  # the default
+    for command in (["check"], ["check", "--deploy"]):
+        result = manage(*command, **local_memory)
+        assert result.returncode != 0
+        assert "articles.E001" in result.stderr
+        assert "Set CACHE_URL to a Redis server" in result.stderr
+    # Not only the pages: the content version and the story fragments live in the cache too.
+    unstored = manage("check", NEWSROOM_STORE_PAGES="false", **local_memory)
+    assert "articles.E001" in unstored.stderr
+    assert manage("check", **PRODUCTION).returncode == 0
+    assert manage("check", **(local_memory | DEVELOPMENT)).returncode == 0
+
+
 def test_deploy_check_is_clean_under_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
