@@ -23,7 +23,9 @@ control_socket_disable = True
 
 
 def per_process_cache():
-    sys.path.insert(0, chdir)
+    # Called in the master, before gunicorn has put the checkout on the path for the app.
+    if chdir not in sys.path:
+        sys.path.insert(0, chdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     from articles.checks import per_process_cache
 
