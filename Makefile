@@ -19,6 +19,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	@touch $@
 
+# DEBUG is off unless set (production fails closed): the development commands turn it on.
+run backup restore: export DEBUG ?= true
 # The address in what `make run` prints and in workflow e-mails is the one it serves.
 run: export NEWSROOM_SITE_URL = http://$(HOST)
 run: $(VENV)/.installed

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_delete, post_save
 
 
@@ -14,6 +15,10 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from articles.checks import shared_cache
+
+        checks.register(shared_cache, checks.Tags.caches)
+
         # taggit's Tag is not ours to give a save() that says so, as Section and Author do.
         from taggit.models import Tag
 

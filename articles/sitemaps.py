@@ -53,6 +53,7 @@ ROBOTS = {"X-Robots-Tag": "noindex, noodp, noarchive"}
 # A valid slug that no address contains otherwise: reversed once, then replaced by real slugs.
 PLACEHOLDER = "sitemap-slug-placeholder"
 SLUG = re.compile(SlugConverter.regex)
+MAX_ROW = 2**63 - 1
 
 
 def month_start(year, month):
@@ -177,7 +178,12 @@ LISTINGS = {
     "tags": Listing(Tag, "tags", lambda slug: reverse("articles:tag", args=[slug])),
     "authors": Listing(Author, "authors", lambda slug: Author(slug=slug).get_absolute_url()),
 }
-MONTH = re.compile(r"articles-(\d{4})-(\d{2})")
+MONTH = re.compile(r"articles-([0-9]{4})-([0-9]{2})")
+# Years whose months, and the month after, are dates in any time zone (datetime stops at 1
+# and 9999): the rest are no sitemap at all.
+YEARS = range(datetime.min.year + 1, datetime.max.year)
+# A page number written once, as the index writes it: no sign, zero, leading zero or spaces.
+PAGE = re.compile(r"[1-9][0-9]*")
 
 
 def sitemap(request, section):
@@ -188,7 +194,9 @@ def sitemap(request, section):
         if page > 1 and page > pages(listing.last_id() or 0):
             raise Http404("No such page.")
         entries = listing.entries(page)
-    elif (match := MONTH.fullmatch(section)) and 1 <= int(match[2]) <= 12:
+    elif (
+        (match := MONTH.fullmatch(section)) and int(match[1]) in YEARS and 1 <= int(match[2]) <= 12
+    ):
         entries = month_entries(int(match[1]), int(match[2]), page)
     else:
         raise Http404("No such sitemap.")
@@ -206,13 +214,12 @@ def pages(count):
 
 
 def page_number(request):
-    try:
-        page = int(request.GET.get("p", 1))
-    except ValueError:
-        raise Http404("No such page.") from None
-    if page < 1:
+    number = request.GET.get("p", "1")
+    # A page's first row is found by an OFFSET, and a listing's by id: both 64-bit integers
+    # in the database, which refuses a larger number rather than finding nothing.
+    if not PAGE.fullmatch(number) or len(number) > 20 or int(number) > MAX_ROW // PAGE_SIZE:
         raise Http404("No such page.")
-    return page
+    return int(number)
 
 
 def index(request):

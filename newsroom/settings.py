@@ -12,7 +12,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless the environment turns it on: a server started without configuration fails closed
+# (below) instead of running with debug pages and a published key. `make run` turns it on.
+DEBUG = env.bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "django-insecure-development-key-never-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
@@ -22,9 +24,13 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 if not DEBUG:
     # Refuse to start rather than run in production with a guessable key or open hosts.
     if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
-        raise ImproperlyConfigured("Set SECRET_KEY to a long random value when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY to a long random value when DEBUG is off (DEBUG=true for development)."
+        )
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("Set ALLOWED_HOSTS when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "Set ALLOWED_HOSTS when DEBUG is off (DEBUG=true for development)."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -221,6 +227,11 @@ AXES_RESET_ON_SUCCESS = True
 # Quiet start-up; failures, lockouts and successful logins are still logged.
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The address of a request: X-Real-IP when it comes from one of these reverse proxies (addresses
+# or networks; nginx on the same machine is 127.0.0.1), the connection's own otherwise. Empty,
+# no header is believed: set it whenever the app runs behind a proxy (newsroom.proxies).
+NEWSROOM_TRUSTED_PROXIES = env.list("NEWSROOM_TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "newsroom.proxies.client_address"
 
 # Newsroom's own settings.
 NEWSROOM_SITE_NAME = env.str("NEWSROOM_SITE_NAME", default="The Newsroom")

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+GUNICORN_CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
 
 SETUP = """
 from datetime import timedelta
@@ -117,28 +118,34 @@ class Site:
     def path_of(self, slug):
         return self.act(f"print(Article.objects.get(slug='{slug}').get_absolute_url())").split()[-1]
 
-    def serve(self, workers=1):
+    def gunicorn(self, *, port, workers=1):
+        """The command that starts gunicorn as deployed (deploy/gunicorn.conf.py) on `port`."""
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            str(GUNICORN_CONFIG),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+        ]
+
+    def serve(self, workers=1, **environment):
         port = free_port()
-        self.start(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "newsroom.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--no-control-socket",
-            ]
-        )
+        self.start(self.gunicorn(port=port, workers=workers), **environment)
         url = f"http://127.0.0.1:{port}"
         wait_for(url + "/")
         return url
 
-    def start(self, command):
+    def start(self, command, **environment):
         process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command,
+            cwd=ROOT,
+            env=self.env | environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         self.processes.append(process)
         return process

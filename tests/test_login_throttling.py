@@ -2,6 +2,8 @@ import logging
 
 import pytest
 
+from newsroom.proxies import client_address
+
 LOGIN = "/admin/login/?next=/admin/"
 
 
@@ -49,3 +51,55 @@ def test_another_address_is_not_locked_out(client, staff, settings):
         REMOTE_ADDR="203.0.113.9",
     )
     assert response.status_code == 302
+
+
+def test_a_client_cannot_name_another_address_without_a_trusted_proxy(client, staff, settings):
+    settings.NEWSROOM_TRUSTED_PROXIES = []
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "wrong")
+    response = client.post(
+        LOGIN,
+        {"username": "erin", "password": "correct-horse-battery"},
+        HTTP_X_REAL_IP="203.0.113.9",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    assert response.status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_reader_is_counted_at_their_own_address(
+    client, staff, settings
+):
+    settings.NEWSROOM_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    via_proxy = {"REMOTE_ADDR": "10.1.2.3"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            LOGIN,
+            {"username": "erin", "password": "wrong"},
+            HTTP_X_REAL_IP="198.51.100.7",
+            **via_proxy,
+        )
+    right = {"username": "erin", "password": "correct-horse-battery"}
+    assert client.post(LOGIN, right, HTTP_X_REAL_IP="198.51.100.7", **via_proxy).status_code == 429
+    assert client.post(LOGIN, right, HTTP_X_REAL_IP="203.0.113.9", **via_proxy).status_code == 302
+
+
+def test_a_header_from_an_address_not_trusted_is_ignored(client, staff, settings):
+    settings.NEWSROOM_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    elsewhere = {"REMOTE_ADDR": "192.0.2.1"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            LOGIN,
+            {"username": "erin", "password": "wrong"},
+            HTTP_X_REAL_IP="198.51.100.7",
+            **elsewhere,
+        )
+    right = {"username": "erin", "password": "correct-horse-battery"}
+    assert client.post(LOGIN, right, HTTP_X_REAL_IP="203.0.113.9", **elsewhere).status_code == 429
+
+
+def test_a_trusted_proxy_without_an_address_header_counts_as_itself(rf, settings):
+    settings.NEWSROOM_TRUSTED_PROXIES = ["127.0.0.1"]
+    assert client_address(rf.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
+    assert client_address(rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="x")) == "127.0.0.1"
+    forwarded = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="2001:db8::1")
+    assert client_address(forwarded) == "2001:db8::1"

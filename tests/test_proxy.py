@@ -2,8 +2,11 @@
 micro-cache, signed-in people and private pages never do, and a withdrawn story is gone from
 the proxy within the micro-cache's lifetime."""
 
+import http.client
 import re
 import time
+import urllib.parse
+from http.cookies import SimpleCookie
 
 import pytest
 
@@ -21,7 +24,12 @@ MICROCACHE_SECONDS = int(
 def proxied(tmp_path):
     # The editor acts from another process: app and editor share a file cache, as app servers
     # share Redis in production.
-    site = Site(tmp_path, CACHE_URL=f"filecache://{tmp_path / 'app-cache'}")
+    site = Site(
+        tmp_path,
+        CACHE_URL=f"filecache://{tmp_path / 'app-cache'}",
+        # As deployed: nginx on the same machine, whose X-Real-IP the app believes.
+        NEWSROOM_TRUSTED_PROXIES="127.0.0.1",
+    )
     upstream = site.serve().removeprefix("http://")
     with services.nginx(tmp_path, upstream=upstream) as url:
         wait_for(url + "/")
@@ -63,3 +71,59 @@ def test_a_withdrawn_story_is_gone_through_the_proxy_within_the_micro_cache_life
     gone_after = time.monotonic() - withdrawn_at
     print(f"withdrawn story gone through the proxy after {gone_after:.1f} s")
     assert gone_after <= MICROCACHE_SECONDS + 2
+
+
+class Reader:
+    """A browser at its own loopback address (all of 127.0.0.0/8 is this machine), with its
+    cookies: nginx sees the connection come from that address."""
+
+    def __init__(self, url, address):
+        self.host, self.port = urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port
+        self.address = address
+        self.cookies = SimpleCookie()
+
+    def request(self, method, path, body=None, headers=None):
+        connection = http.client.HTTPConnection(
+            self.host, self.port, timeout=10, source_address=(self.address, 0)
+        )
+        cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in self.cookies.items())
+        try:
+            connection.request(method, path, body, {"Cookie": cookie} | (headers or {}))
+            response = connection.getresponse()
+            response.read()
+        finally:
+            connection.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            self.cookies.load(header)
+        return response.status
+
+    def log_in(self, password, **headers):
+        if "csrftoken" not in self.cookies:
+            self.request("GET", LOGIN)
+        form = {
+            "username": "erin",
+            "password": password,
+            "csrfmiddlewaretoken": self.cookies["csrftoken"].value,
+        }
+        return self.request(
+            "POST",
+            LOGIN,
+            urllib.parse.urlencode(form),
+            {"Content-Type": "application/x-www-form-urlencoded"} | headers,
+        )
+
+
+LOGIN = "/admin/login/?next=/admin/"
+FAILURE_LIMIT = 5  # AXES_FAILURE_LIMIT's default
+
+
+def test_wrong_passwords_lock_out_the_address_they_came_from_not_everyone(proxied):
+    site, url = proxied
+    site.act("erin.set_password('correct-horse-battery'); erin.save()")
+    guesser = Reader(url, "127.0.0.2")
+    # What a reader sends is replaced by nginx: naming another address changes nothing.
+    forged = {"X-Real-IP": "127.0.0.3", "X-Forwarded-For": "127.0.0.3"}
+    statuses = [guesser.log_in("wrong", **forged) for _ in range(FAILURE_LIMIT)]
+    assert statuses == [200] * (FAILURE_LIMIT - 1) + [429]
+    assert guesser.log_in("correct-horse-battery") == 429
+    assert Reader(url, "127.0.0.3").log_in("correct-horse-battery") == 302

@@ -8,7 +8,10 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "x7#k2!" * 10,
     "ALLOWED_HOSTS": "news.example.com",
+    # A cache every app server and worker shares (nothing here connects to it).
+    "CACHE_URL": "redis://127.0.0.1:6379/0",
 }
+DEVELOPMENT = {"DEBUG": "true"}
 # Set by the browser tests for the test process only (Playwright runs an event loop beside the
 # ORM); the deployment being checked never has it.
 TEST_RUNNER_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -31,10 +34,39 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "Set SECRET_KEY" in result.stderr
 
 
+def test_debug_is_off_unless_the_environment_turns_it_on():
+    # Nothing set: production settings, which refuse to start without a key of their own.
+    unset = manage("check")
+    assert unset.returncode != 0
+    assert "Set SECRET_KEY" in unset.stderr
+    assert manage("check", DEBUG="true").returncode == 0
+    show = "from django.conf import settings; print(settings.DEBUG)"
+    production = PRODUCTION.copy()
+    del production["DEBUG"]
+    result = manage("shell", "--no-imports", "-c", show, **production)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
 def test_production_refuses_to_start_without_allowed_hosts():
     result = manage("check", **(PRODUCTION | {"ALLOWED_HOSTS": ""}))
     assert result.returncode != 0
     assert "Set ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_refuses_a_cache_each_process_keeps_to_itself():
+    local_memory = PRODUCTION.copy()
+    del local_memory["CACHE_URL"]  # the default
+    for command in (["check"], ["check", "--deploy"]):
+        result = manage(*command, **local_memory)
+        assert result.returncode != 0
+        assert "articles.E001" in result.stderr
+        assert "Set CACHE_URL to a Redis server" in result.stderr
+    # Not only the pages: the content version and the story fragments live in the cache too.
+    unstored = manage("check", NEWSROOM_STORE_PAGES="false", **local_memory)
+    assert "articles.E001" in unstored.stderr
+    assert manage("check", **PRODUCTION).returncode == 0
+    assert manage("check", **(local_memory | DEVELOPMENT)).returncode == 0
 
 
 def test_deploy_check_is_clean_under_production_settings():
@@ -57,6 +89,7 @@ def test_a_redis_cache_url_keeps_its_redis_client_and_watches_the_content_versio
         "print([watched(cache.make_key(key)) for key in keys]); "
         "print(watched(cache.make_key('newsroom:page:x')))",
         CACHE_URL="redis://127.0.0.1:6379/0",
+        **DEVELOPMENT,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:3] == [
@@ -69,7 +102,7 @@ def test_a_redis_cache_url_keeps_its_redis_client_and_watches_the_content_versio
 def test_postgresql_prepares_repeated_statements_unless_a_pooler_forbids_it():
     show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
     # Nothing here connects to the database.
-    postgres = {"DATABASE_URL": "postgres://newsroom@127.0.0.1:5432/newsroom"}
+    postgres = DEVELOPMENT | {"DATABASE_URL": "postgres://newsroom@127.0.0.1:5432/newsroom"}
     prepared = manage("shell", "--no-imports", "-c", show, **postgres)
     assert prepared.returncode == 0, prepared.stderr
     assert "'server_side_binding': True" in prepared.stdout

@@ -222,6 +222,31 @@ def test_unknown_sitemaps_are_not_found(client, db, section):
     assert client.get(f"/sitemap-{section}.xml").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/sitemap-articles-0000-01.xml",
+        "/sitemap-articles-0001-01.xml",
+        "/sitemap-articles-9999-12.xml",
+        "/sitemap-articles-2024-13.xml",
+        "/sitemap-articles-2024-00.xml",
+        "/sitemap-articles-2024-05.xml?p=999999999999999999999",
+        "/sitemap-articles-2024-05.xml?p=9" + "9" * 5000,
+        "/sitemap-articles-2024-05.xml?p=184467440737095",
+        "/sitemap-articles-2024-05.xml?p=abc",
+        "/sitemap-articles-2024-05.xml?p=0",
+        "/sitemap-articles-2024-05.xml?p=-1",
+        "/sitemap-articles-2024-05.xml?p=02",
+        "/sitemap-articles-2024-05.xml?p=",
+        "/sitemap-tags.xml?p=999999999999999999999",
+        "/sitemap-tags.xml?p=0",
+    ],
+)
+def test_impossible_months_and_pages_are_not_found(client, archive, address):
+    client.raise_request_exception = False
+    assert client.get(address).status_code == 404
+
+
 def test_a_month_without_stories_is_an_empty_sitemap(client, db):
     assert entries(get_xml(client, "/sitemap-articles-2001-01.xml")) == {}
 
