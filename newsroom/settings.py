@@ -180,6 +180,10 @@ MAILERS = {
         },
     }
 }
+if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    # Workflow mail is sent while the editor's request waits, and tried again on failure
+    # (articles.notifications): a mail server that stops answering must not hold it for ever.
+    MAILERS["default"]["OPTIONS"]["timeout"] = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 
 # Production hardening; each can be relaxed from the environment where a proxy does the job.
