@@ -4,6 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, Photo, Status
+from articles.models.wire_copy import save_wire_story
+from articles.wire import WireError, WireStory
 from tests.conftest import jpeg_bytes, with_iptc
 
 SEED = Path(__file__).resolve().parent.parent / "articles/demo/wire/000_5ada4b7a9c93438c.txt"
@@ -216,3 +218,20 @@ def test_a_big_folder_shows_progress_instead_of_a_line_per_file(db, tmp_path):
 def test_a_missing_path_is_an_error(db, tmp_path):
     _out, _err, failure = run(tmp_path / "nope.txt")
     assert "no such file or folder" in failure
+
+
+def test_an_imported_story_goes_through_the_fields_validators(db):
+    # The parser never gives a headline two lines; the model refuses one all the same.
+    story = WireStory(
+        headline="Two\nlines",
+        headline_is_provisional=False,
+        bylines=(),
+        dateline="SEOUL",
+        source="",
+        paragraphs=("A paragraph.",),
+        photo_credits=(),
+        copyright=None,
+    )
+    with pytest.raises(WireError, match="headline: Keep this to one line"):
+        save_wire_story(story, key="two-lines.txt", digest="0" * 64)
+    assert not Article.objects.exists()

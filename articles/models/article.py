@@ -22,6 +22,7 @@ from articles.paging import Cursor
 from articles.prepared import Param, Prepared
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from articles.search import SearchDocument
+from articles.validators import no_line_breaks
 
 EMBARGOABLE = {Status.APPROVED, Status.PUBLISHED}
 READER_FACING = {Status.PUBLISHED, Status.WITHDRAWN}
@@ -307,7 +308,7 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
 # manager does not serialise (it would store "None").
 @reversion.register(follow=["byline_set", "photos"], exclude=["tags"])
 class Article(EditorialWorkflow, EditLocking):
-    headline = models.CharField(max_length=255)
+    headline = models.CharField(max_length=255, validators=[no_line_breaks])
     slug = models.SlugField(
         max_length=255, unique=True, help_text="The last part of the story's web address."
     )
@@ -337,20 +338,25 @@ class Article(EditorialWorkflow, EditLocking):
         related_name="lead_of",
     )
     dateline = models.CharField(
-        max_length=100, blank=True, help_text='Where the story was filed, e.g. "VLADIVOSTOK".'
+        max_length=100,
+        blank=True,
+        validators=[no_line_breaks],
+        help_text='Where the story was filed, e.g. "VLADIVOSTOK".',
     )
     source = models.CharField(
         max_length=200,
         blank=True,
+        validators=[no_line_breaks],
         help_text="The wire service or partner the story came from; empty for our own.",
     )
 
     copyright_notice = models.CharField(
         max_length=255,
         blank=True,
+        validators=[no_line_breaks],
         help_text="Leave empty to use the site's own notice.",
     )
-    copyright_holder = models.CharField(max_length=200, blank=True)
+    copyright_holder = models.CharField(max_length=200, blank=True, validators=[no_line_breaks])
     copyright_year = models.PositiveSmallIntegerField(null=True, blank=True)
 
     is_top_story = models.BooleanField(

@@ -1,6 +1,7 @@
 """A parsed wire story into the models: one story, its bylines and its credited photos."""
 
 import reversion
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -8,7 +9,7 @@ from django.utils.text import slugify
 from articles.models.article import Article, Byline, Status
 from articles.models.people import Author
 from articles.models.photos import ArticlePhoto, Photo
-from articles.wire import WireStory
+from articles.wire import WireError, WireStory
 
 CREATED, UPDATED, UNCHANGED, PUBLISHED_ALREADY = "created", "updated", "unchanged", "published"
 
@@ -68,6 +69,16 @@ def _save(story, *, key, digest, image):
     article.copyright_holder = copyright.holder if copyright else ""
     article.copyright_year = copyright.year if copyright else None
     article.wire_hash = digest
+    # The parser gives one-line headlines and datelines; the fields' own validators make sure.
+    # Uniqueness is the importer's (unique_slug, the wire key): no need to ask again.
+    try:
+        article.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise WireError(
+            "; ".join(
+                f"{field}: {' '.join(problems)}" for field, problems in error.message_dict.items()
+            )
+        ) from None
     article.save()
 
     article.byline_set.all().delete()
