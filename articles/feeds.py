@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import feedgenerator, timezone
 from django.utils.html import escape
 from django.utils.xmlutils import SimplerXMLGenerator
-from taggit.models import Tag, TaggedItem
+from taggit.models import TaggedItem
 
 from articles.fragments import kept_each
 from articles.models import Article, Section
@@ -292,7 +292,7 @@ class SectionFeed(LatestStoriesFeed):
 
 class TagFeed(LatestStoriesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(Article.objects.published().tags(), slug=slug)
 
     def stories(self, tag):
         return Article.objects.published().filter(tags=tag)

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
 from articles import jsonld
 from articles.context_processors import nav_sections
@@ -134,7 +133,8 @@ class SectionView(ArticleListView):
 
 class TagView(ArticleListView):
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        # A tag only unpublished stories carry would give away what they are about.
+        self.tag = get_object_or_404(Article.objects.published().tags(), slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):

@@ -79,6 +79,13 @@ class ArticleQuerySet(models.QuerySet):
     def in_review(self):
         return self.filter(status=Status.IN_REVIEW)
 
+    def tags(self):
+        """The tags these stories carry: `published().tags()` are the tags readers may see."""
+        from taggit.models import Tag  # taggit's models need the app registry ready
+
+        # One query with its lookup: a semi-join, where a join would repeat each tag per story.
+        return Tag.objects.filter(models.Exists(self.filter(tags=models.OuterRef("pk"))))
+
     def written_by(self, user):
         """Stories the user created or has a byline on.
 
