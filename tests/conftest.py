@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sites.models import Site
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -305,12 +306,14 @@ def warm_site(db):
 
     After any change to content, the first page of all also looks up when content next changes
     and loads the section menu (four queries, once per change, pinned in test_caching.py);
-    the content type of stories is looked up once per process.
+    the content type of stories and the site (which feeds ask for) are looked up once per
+    process.
     """
 
     def warm():
         current_version()
         nav_sections()
         ContentType.objects.get_for_model(Article)
+        Site.objects.get_current()
 
     return warm

@@ -4,6 +4,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -745,3 +746,24 @@ def test_a_slug_changed_before_publication_leaves_no_old_address(client, make_ar
     assert not story.former_slugs.exists()
     assert client.get("/2024/01/01/draft-slug/").status_code == 404
 
+
+def test_a_redirect_added_in_the_admin_works(client, managing_editor, make_article):
+    story = make_article()
+    old_path = "/2019/05/01/an-address-from-the-old-site/"
+    assert client.get(old_path).status_code == 404
+    client.force_login(managing_editor)
+    response = client.post(
+        "/admin/redirects/redirect/add/",
+        {"site": settings.SITE_ID, "old_path": old_path, "new_path": story.get_absolute_url()},
+    )
+    assert response.status_code == 302
+    client.logout()
+    response = client.get(old_path)
+    assert response.status_code == 301
+    assert response["Location"] == story.get_absolute_url()
+
+
+def test_feeds_keep_the_host_they_were_asked_on(client, make_article):
+    # The redirects app brings the sites framework, whose domain Django's feeds would use.
+    story = make_article()
+    assert f"http://testserver{story.get_absolute_url()}" in client.get("/feed/").content.decode()
