@@ -706,6 +706,16 @@ def test_an_old_address_redirects_permanently_to_the_current_one(client, moved_s
     assert client.get("/1999/01/01/first-slug/")["Location"] == story.get_absolute_url()
 
 
+def test_an_old_address_costs_three_queries(
+    client, moved_story, warm_site, django_assert_num_queries
+):
+    _, old = moved_story(client)
+    warm_site()
+    # no public story at the slug, none withdrawn from it, the public story that left it
+    with django_assert_num_queries(3):
+        assert client.get(old).status_code == 301
+
+
 def test_every_earlier_address_leads_to_the_current_one(client, moved_story):
     story, first = moved_story(client)
     second = story.get_absolute_url()
