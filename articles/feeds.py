@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import feedgenerator, timezone
 from django.utils.html import escape
 from django.utils.xmlutils import SimplerXMLGenerator
-from taggit.models import Tag, TaggedItem
+from taggit.models import TaggedItem
 
 from articles.fragments import kept_each
 from articles.models import Article, Section
@@ -159,8 +159,24 @@ class LatestStoriesFeed(Feed):
     def description(self, obj=None):
         return f"The latest stories from {settings.NEWSROOM_SITE_NAME}."
 
+    # The feed's addresses are absolute, from the host it was asked on, as pages' links are:
+    # Django's feeds would otherwise take the domain of the sites framework (installed for
+    # hand-made redirects). Set on the copy made for each request (build()).
+    origin = ""
+    path = ""
+
     def link(self, obj=None):
+        return self.origin + self.page(obj)
+
+    def page(self, obj=None):
+        """The address of the page the feed follows."""
         return reverse("articles:home")
+
+    def feed_url(self, obj=None):
+        return self.origin + self.path
+
+    def item_link(self, article):
+        return self.origin + article.get_absolute_url()
 
     def feed_copyright(self, obj=None):
         return settings.NEWSROOM_COPYRIGHT_NOTICE.format(
@@ -190,6 +206,7 @@ class LatestStoriesFeed(Feed):
         """The feed as the syndication framework builds it, with the items of stories `ids`."""
         view = copy.copy(self)  # one instance serves every request: never change it
         view.building = ids
+        view.origin, view.path = f"{request.scheme}://{request.get_host()}", request.path
         return super(LatestStoriesFeed, view).get_feed(obj, request)
 
     # The stories whose items are being built, on the copy of the feed made for a request.
@@ -286,13 +303,13 @@ class SectionFeed(LatestStoriesFeed):
     def description(self, section):
         return section.description or f"The latest {section.name} stories."
 
-    def link(self, section):
+    def page(self, section):
         return section.get_absolute_url()
 
 
 class TagFeed(LatestStoriesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(Article.objects.published().tags(), slug=slug)
 
     def stories(self, tag):
         return Article.objects.published().filter(tags=tag)
@@ -303,7 +320,7 @@ class TagFeed(LatestStoriesFeed):
     def description(self, tag):
         return f"The latest stories tagged “{tag.name}”."
 
-    def link(self, tag):
+    def page(self, tag):
         return reverse("articles:tag", args=[tag.slug])
 
 

@@ -1,5 +1,14 @@
 """Emails the newsroom sends: editors hear of submissions, writers of what became of their
-story, and new colleagues how to choose their password."""
+story, and new colleagues how to choose their password.
+
+Mail goes out after the step has committed, so nothing that goes wrong here may undo it or turn
+it into an error page: a failed attempt is logged, tried again a couple of times (a mail server
+that dropped one connection usually takes the next), then logged as lost with whom it was for.
+The audit trail and the story budget still show the step.
+"""
+
+import logging
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,8 +19,25 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import get_text_list
 
+logger = logging.getLogger(__name__)
+
+# Seconds to wait before each further attempt: short, as the editor's request is waiting.
+RETRY_DELAYS = (0.5, 2)
+
 
 def send(action, story, *, by, note=""):
+    """Tell the people concerned of a step taken; never raises."""
+    try:
+        message = compose(action, story, by=by, note=note)
+    except Exception:
+        logger.exception("Could not write the %s mail for story %s", action, story.pk)
+        return
+    if message is not None:
+        deliver(*message, about=f"“{one_line(story.headline)}” (story {story.pk})")
+
+
+def compose(action, story, *, by, note=""):
+    """(subject, body, recipients) of the mail a step sends, or None."""
     if action == "submit":
         recipients = editors()
         subject = f"For review: {story.headline}"
@@ -25,13 +51,42 @@ def send(action, story, *, by, note=""):
         subject = f"Published: {story.headline}"
         body = f"“{story.headline}” has been published" + (f" ({note})." if note else ".")
     else:
-        return
+        return None
     recipients = sorted({user.email for user in recipients if user.email and user != by})
-    if recipients:
-        link = settings.NEWSROOM_SITE_URL + reverse(
-            "admin:articles_article_change", args=[story.pk]
-        )
-        send_mail(subject, f"{body}\n\n{link}\n", None, recipients)
+    if not recipients:
+        return None
+    link = settings.NEWSROOM_SITE_URL + reverse("admin:articles_article_change", args=[story.pk])
+    # A subject is a mail header, which refuses line breaks: a headline saved before headlines
+    # refused them still makes a one-line subject.
+    return one_line(subject), f"{body}\n\n{link}\n", recipients
+
+
+def deliver(subject, body, recipients, *, about):
+    for attempt, delay in enumerate((*RETRY_DELAYS, None), start=1):
+        try:
+            send_mail(subject, body, None, recipients)
+        except OSError:  # the mail server or the network (SMTPException is an OSError)
+            if delay is None:
+                logger.exception(
+                    "Mail about %s not sent after %d attempts, to %s: %r",
+                    about,
+                    attempt,
+                    ", ".join(recipients),
+                    subject,
+                )
+                return
+            logger.warning("Mail about %s failed (attempt %d); trying again", about, attempt)
+            time.sleep(delay)
+        except Exception:
+            # Anything else would fail the same way again.
+            logger.exception("Mail about %s not sent, to %s", about, ", ".join(recipients))
+            return
+        else:
+            return
+
+
+def one_line(text):
+    return " ".join(text.split())
 
 
 def editors():
@@ -68,4 +123,5 @@ def invite(user, *, by):
         f"{'day' if days == 1 else 'days'}):\n\n{link}\n\n"
         f"Your username is {user.get_username()}.\n"
     )
-    send_mail(f"Welcome to {settings.NEWSROOM_SITE_NAME}", body, None, [user.email])
+    subject = f"Welcome to {settings.NEWSROOM_SITE_NAME}"
+    deliver(subject, body, [user.email], about=f"the invitation of {user.get_username()}")

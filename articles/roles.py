@@ -29,6 +29,10 @@ MANAGING = [
     "change_user",
     "view_user",
     "view_group",
+    "add_redirect",
+    "change_redirect",
+    "delete_redirect",
+    "view_redirect",
 ]
 
 ROLES = {
@@ -53,7 +57,8 @@ def sync_roles(apps, schema_editor=None):
     for name, codenames in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
         permissions = Permission.objects.filter(
-            codename__in=codenames, content_type__app_label__in=["articles", "taggit", "auth"]
+            codename__in=codenames,
+            content_type__app_label__in=["articles", "taggit", "auth", "redirects"],
         )
         missing = set(codenames) - set(permissions.values_list("codename", flat=True))
         if missing:

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
 from articles import jsonld
 from articles.context_processors import nav_sections
@@ -134,7 +133,8 @@ class SectionView(ArticleListView):
 
 class TagView(ArticleListView):
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        # A tag only unpublished stories carry would give away what they are about.
+        self.tag = get_object_or_404(Article.objects.published().tags(), slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
@@ -213,15 +213,27 @@ class ArticleDetailView(DetailView):
         try:
             self.object = self.get_object()
         except Http404:
-            if Article.objects.withdrawn().filter(slug=kwargs["slug"]).exists():
-                return TemplateResponse(request, "410.html", status=410)
-            raise
+            return self.not_here(kwargs["slug"])
         # The date in the address is for people; the slug finds the story. Old or mistyped
         # dates lead to the one canonical address.
         canonical = self.object.get_absolute_url()
         if request.path != canonical:
             return redirect(canonical, permanent=True)
         return self.respond()
+
+    def not_here(self, slug):
+        """No public story at `slug`: gone if the story there was withdrawn; moved if a public
+        story readers saw here has a new slug since (every date leads to it, as above)."""
+        if Article.objects.withdrawn().filter(slug=slug).exists():
+            return TemplateResponse(self.request, "410.html", status=410)
+        former = Article.objects.formerly_at(slug)
+        # Only the few columns its address is made of.
+        moved = former.published().only("slug", "publish_at", "created_at").first()
+        if moved is not None:
+            return redirect(moved.get_absolute_url(), permanent=True)
+        if former.withdrawn().exists():
+            return TemplateResponse(self.request, "410.html", status=410)
+        raise Http404("No such story.")
 
     def respond(self):
         """The story's page, kept, with its related stories chosen now."""

@@ -42,6 +42,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    # Addresses managing editors redirect by hand (an old site's, a campaign's); a story's own
+    # earlier addresses are kept by the story (articles.models.addresses). Redirects belong to
+    # a site, hence the sites framework.
+    "django.contrib.sites",
+    "django.contrib.redirects",
     # Full-text search on PostgreSQL; harmless on SQLite, where search falls back.
     "django.contrib.postgres",
     "taggit",
@@ -64,6 +69,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Looks a hand-made redirect up for a page not found, and only then. The page cache above
+    # keeps 200s alone, so it never keeps the 404 this replaces, nor the redirect.
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its own response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -74,6 +82,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 ROOT_URLCONF = "newsroom.urls"
+# The one site: its domain (set from NEWSROOM_SITE_URL by a migration) is where the admin's
+# "View on site" leads. Reader pages and feeds use the host they were asked on.
+SITE_ID = 1
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [
@@ -186,6 +197,10 @@ MAILERS = {
         },
     }
 }
+if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    # Workflow mail is sent while the editor's request waits, and tried again on failure
+    # (articles.notifications): a mail server that stops answering must not hold it for ever.
+    MAILERS["default"]["OPTIONS"]["timeout"] = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 
 # Production hardening; each can be relaxed from the environment where a proxy does the job.

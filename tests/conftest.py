@@ -10,8 +10,11 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sites.models import Site
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
@@ -305,12 +308,60 @@ def warm_site(db):
 
     After any change to content, the first page of all also looks up when content next changes
     and loads the section menu (four queries, once per change, pinned in test_caching.py);
-    the content type of stories is looked up once per process.
+    the content type of stories and the site (which feeds ask for) are looked up once per
+    process.
     """
 
     def warm():
         current_version()
         nav_sections()
         ContentType.objects.get_for_model(Article)
+        Site.objects.get_current()
 
     return warm
+
+
+_RESTORE_MIGRATION_ROWS = pytest.StashKey()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _rows_made_by_migrations(request, django_db_setup, django_db_blocker):
+    """What the migrations put in the test database, to put back after each transactional test.
+
+    A transactional test (a live server's, or one that commits as a request does) ends by
+    emptying every table, and with them the rows that migrations made (content types,
+    permissions, groups from data migrations). Tests that run after it would find them gone.
+    Django's serialized rollback puts them back only at the start of the next test that asks
+    for it; these tests leave the database as they found it instead.
+    """
+    with django_db_blocker.unblock():
+        snapshot = connection.creation.serialize_db_to_string()
+
+    def restore():
+        with django_db_blocker.unblock():
+            # Emptied once more without post_migrate, which would make content types and
+            # permissions again under new keys: the snapshot brings back the original ones.
+            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+            connection.creation.deserialize_db_from_string(snapshot)
+            ContentType.objects.clear_cache()
+
+    request.config.stash[_RESTORE_MIGRATION_ROWS] = restore
+    yield
+    del request.config.stash[_RESTORE_MIGRATION_ROWS]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    # After every fixture's teardown, the transactional test's flush included.
+    result = yield
+    if _is_transactional(item) and _RESTORE_MIGRATION_ROWS in item.config.stash:
+        item.config.stash[_RESTORE_MIGRATION_ROWS]()
+    return result
+
+
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    committed = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    return bool(committed) or {"live_server", "transactional_db"} & set(item.fixturenames)

@@ -1,6 +1,8 @@
+import smtplib
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from articles.models import Article, Status
@@ -315,3 +317,72 @@ def test_only_editors_place_a_story_on_the_front_page(login, draft_by, writer, e
     assert "is_top_story" in login(editor).get(change_page(story)).context["adminform"].form.fields
     login(editor).post(change_page(story), story_form(story, is_top_story="on"))
     assert Article.objects.get(pk=story.pk).is_top_story
+
+
+# Mail goes out once the step has committed: these tests commit for real, as a request does.
+
+
+@pytest.fixture
+def broken_headline(draft_by):
+    """A story whose headline has a line break, written before headlines refused them."""
+
+    def make(user, **overrides):
+        story = draft_by(user, **overrides)
+        Article.objects.filter(pk=story.pk).update(headline="Two\nlines")
+        story.refresh_from_db()
+        return story
+
+    return make
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_line_break_in_an_old_headline_still_submits_and_notifies(
+    login, broken_headline, writer, editor
+):
+    story = broken_headline(writer)
+    response = login(writer).post(transition(story, "submit"), seen(story))
+    assert response.status_code == 302
+    assert "was submitted" in response.client.get(response["Location"]).content.decode()
+    story.refresh_from_db()
+    assert story.status == Status.IN_REVIEW
+    [message] = mail.outbox
+    assert message.subject == "For review: Two lines"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_publish_with_an_old_broken_headline_reports_success(
+    login, broken_headline, writer, editor
+):
+    stories = [broken_headline(writer, status=Status.APPROVED) for _ in range(2)]
+    response = login(editor).post(
+        CHANGELIST,
+        {"action": "publish_selected", "_selected_action": [story.pk for story in stories]},
+    )
+    assert response.status_code == 302
+    assert "2 stories published." in response.client.get(response["Location"]).content.decode()
+    assert Article.objects.published().count() == 2
+    assert [message.subject for message in mail.outbox] == ["Published: Two lines"] * 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_that_cannot_be_sent_is_logged_not_an_error_page(
+    login, draft_by, writer, editor, monkeypatch, caplog
+):
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr("articles.notifications.send_mail", refuse)
+    monkeypatch.setattr("articles.notifications.RETRY_DELAYS", (0, 0))
+    story = draft_by(writer)
+    response = login(writer).post(transition(story, "submit"), seen(story))
+    assert response.status_code == 302
+    assert "was submitted" in response.client.get(response["Location"]).content.decode()
+    story.refresh_from_db()
+    assert story.status == Status.IN_REVIEW
+    [failure] = [record for record in caplog.records if record.levelname == "ERROR"]
+    assert failure.name == "articles.notifications"
+    assert story.headline in failure.getMessage()
+    assert len(attempts) == 3  # tried again before giving up

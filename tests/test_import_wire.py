@@ -5,6 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, Photo, Status
+from articles.models.wire_copy import WireIdentity, WireRefused, save_wire_story
+from articles.wire import WireStory
 from tests.conftest import jpeg_bytes, with_iptc
 
 SEED = Path(__file__).resolve().parent.parent / "articles/demo/wire/000_5ada4b7a9c93438c.txt"
@@ -456,3 +458,21 @@ def test_follow_links_imports_through_links_without_walking_in_circles(db, tmp_p
         ("linked", "story.txt"),
     ]
     assert Article.objects.get(wire_key="storm.txt").lead_photo.image
+
+
+def test_an_imported_story_goes_through_the_fields_validators(db):
+    # The parser never gives a headline two lines; the model refuses one all the same.
+    story = WireStory(
+        headline="Two\nlines",
+        headline_is_provisional=False,
+        bylines=(),
+        dateline="SEOUL",
+        source="",
+        paragraphs=("A paragraph.",),
+        photo_credits=(),
+        copyright=None,
+    )
+    identity = WireIdentity(feed="reuters", key="two-lines.txt")
+    with pytest.raises(WireRefused, match="headline: Keep this to one line"):
+        save_wire_story(story, identity=identity, digest="0" * 64)
+    assert not Article.objects.exists()

@@ -88,13 +88,19 @@ def surfaces(anchor, hidden):
     ]
 
 
+# The pages of a tag only hidden stories carry: not found, as if the tag did not exist.
+OWN_TAG_PAGES = ["/tag/only-hidden/", "/tag/only-hidden/feed/", "/tag/only-hidden/feed/atom/"]
+
+
 def assert_hidden(client, anchor, hidden):
     for surface, url, marker in surfaces(anchor, hidden):
         response = client.get(url)
-        assert response.status_code == 200, surface
+        assert response.status_code == (404 if url in OWN_TAG_PAGES else 200), surface
         content = response.content.decode()
         assert marker not in content, surface
         assert HEADLINE not in content, surface
+    for url in OWN_TAG_PAGES:
+        assert client.get(url).status_code == 404, url
     page = client.get(hidden.get_absolute_url())
     assert page.status_code == (410 if hidden.status == Status.WITHDRAWN else 404)
     assert HEADLINE not in page.content.decode()
@@ -104,6 +110,8 @@ def assert_hidden(client, anchor, hidden):
 def assert_shown(client, anchor, hidden):
     for surface, url, marker in surfaces(anchor, hidden):
         assert marker in client.get(url).content.decode(), surface
+    for url in OWN_TAG_PAGES:
+        assert client.get(url).status_code == 200, url
     page = client.get(hidden.get_absolute_url())
     assert page.status_code == 200
     assert f'"headline": "{HEADLINE}"' in page.content.decode()  # its JSON-LD
@@ -147,3 +155,10 @@ def test_a_withdrawn_story_disappears_from_every_surface_at_once(client, anchor,
     hidden.status = Status.WITHDRAWN
     hidden.save()
     assert_hidden(client, anchor, hidden)
+
+
+def test_a_tag_page_shows_once_its_first_story_is_published(client, anchor, make_hidden, editor):
+    hidden = make_hidden(status=Status.APPROVED)
+    assert_hidden(client, anchor, hidden)
+    hidden.publish(by=editor)
+    assert_shown(client, anchor, hidden)

@@ -1,6 +1,9 @@
+import smtplib
+
 import pytest
 from django.core import mail
 
+from articles import notifications
 from articles.models import Byline, Status, WorkflowError
 
 
@@ -56,3 +59,40 @@ def test_no_mail_when_the_transition_is_refused(story, editor, django_capture_on
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(WorkflowError):
         story.approve(by=editor)
     assert mail.outbox == []
+
+
+def test_a_mail_server_that_drops_a_connection_gets_another_try(
+    story, writer, editor, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    real_send_mail = notifications.send_mail
+    attempts = []
+
+    def flaky(*args, **kwargs):
+        attempts.append(args)
+        if len(attempts) == 1:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return real_send_mail(*args, **kwargs)
+
+    monkeypatch.setattr("articles.notifications.send_mail", flaky)
+    monkeypatch.setattr("articles.notifications.RETRY_DELAYS", (0, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        story.submit(by=writer)
+    assert len(attempts) == 2
+    assert [m.to for m in mail.outbox] == [[editor.email]]
+    assert [r.levelname for r in caplog.records if r.name == "articles.notifications"] == [
+        "WARNING"
+    ]
+
+
+def test_a_mail_that_cannot_be_written_is_logged(
+    story, writer, editor, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("no database")
+
+    monkeypatch.setattr("articles.notifications.editors", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        story.submit(by=writer)
+    assert mail.outbox == []
+    [record] = [r for r in caplog.records if r.name == "articles.notifications"]
+    assert record.levelname == "ERROR" and "submit mail" in record.getMessage()

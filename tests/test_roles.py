@@ -21,3 +21,9 @@ def test_only_managing_editors_restore_and_manage_sections_and_people(
         assert not editor.has_perm(perm) and not writer.has_perm(perm)
     assert not writer.has_perm("articles.publish_article")
     assert editor.has_perm("articles.publish_article")
+
+
+def test_managing_editors_keep_the_site_s_hand_made_redirects(writer, editor, managing_editor):
+    for action in ["add", "change", "delete", "view"]:
+        assert managing_editor.has_perm(f"redirects.{action}_redirect")
+        assert not editor.has_perm(f"redirects.{action}_redirect")

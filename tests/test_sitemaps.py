@@ -314,3 +314,13 @@ def test_sitemap_query_counts_are_constant(
     for url, queries in pages.items():
         with django_assert_num_queries(queries):
             get_xml(client, url)
+
+
+def test_only_a_story_s_current_address_is_listed(client, make_article):
+    story = make_article(slug="first-slug", first_published_at=timezone.now())
+    story.slug = "second-slug"
+    story.save()
+    month = f"/sitemap-articles-{timezone.localtime(story.publish_at):%Y-%m}.xml"
+    for url in (month, "/news-sitemap.xml"):
+        xml = client.get(url).content.decode()
+        assert "/second-slug/" in xml and "first-slug" not in xml, url

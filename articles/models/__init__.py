@@ -1,3 +1,4 @@
+from articles.models.addresses import FormerSlug
 from articles.models.article import Article, ArticleQuerySet, Byline, Status
 from articles.models.people import Author
 from articles.models.photos import ArticlePhoto, Photo, PhotoChange, format_credit
@@ -20,6 +21,7 @@ __all__ = [
     "Byline",
     "ChecklistError",
     "Correction",
+    "FormerSlug",
     "ImmutableError",
     "Photo",
     "PhotoChange",

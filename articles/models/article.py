@@ -5,7 +5,7 @@ from functools import reduce
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -22,6 +22,7 @@ from articles.paging import Cursor
 from articles.prepared import Param, Prepared
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from articles.search import SearchDocument
+from articles.validators import no_line_breaks
 
 EMBARGOABLE = {Status.APPROVED, Status.PUBLISHED}
 READER_FACING = {Status.PUBLISHED, Status.WITHDRAWN}
@@ -78,6 +79,13 @@ class ArticleQuerySet(models.QuerySet):
     def in_review(self):
         return self.filter(status=Status.IN_REVIEW)
 
+    def tags(self):
+        """The tags these stories carry: `published().tags()` are the tags readers may see."""
+        from taggit.models import Tag  # taggit's models need the app registry ready
+
+        # One query with its lookup: a semi-join, where a join would repeat each tag per story.
+        return Tag.objects.filter(models.Exists(self.filter(tags=models.OuterRef("pk"))))
+
     def written_by(self, user):
         """Stories the user created or has a byline on.
 
@@ -118,6 +126,10 @@ class ArticleQuerySet(models.QuerySet):
     def withdrawn(self, now=None):
         """Stories taken down after readers had seen them: their address answers 410 Gone."""
         return self.filter(status=Status.WITHDRAWN, first_published_at__lte=now or timezone.now())
+
+    def formerly_at(self, slug):
+        """Stories readers once saw at `slug`, which have moved to another since."""
+        return self.filter(former_slugs__slug=slug)
 
     def cards(self):
         """Stories as cards: only the columns a card shows, with its section and photo.
@@ -307,7 +319,7 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
 # manager does not serialise (it would store "None").
 @reversion.register(follow=["byline_set", "photos"], exclude=["tags"])
 class Article(EditorialWorkflow, EditLocking):
-    headline = models.CharField(max_length=255)
+    headline = models.CharField(max_length=255, validators=[no_line_breaks])
     slug = models.SlugField(
         max_length=255, unique=True, help_text="The last part of the story's web address."
     )
@@ -337,20 +349,25 @@ class Article(EditorialWorkflow, EditLocking):
         related_name="lead_of",
     )
     dateline = models.CharField(
-        max_length=100, blank=True, help_text='Where the story was filed, e.g. "VLADIVOSTOK".'
+        max_length=100,
+        blank=True,
+        validators=[no_line_breaks],
+        help_text='Where the story was filed, e.g. "VLADIVOSTOK".',
     )
     source = models.CharField(
         max_length=200,
         blank=True,
+        validators=[no_line_breaks],
         help_text="The wire service or partner the story came from; empty for our own.",
     )
 
     copyright_notice = models.CharField(
         max_length=255,
         blank=True,
+        validators=[no_line_breaks],
         help_text="Leave empty to use the site's own notice.",
     )
-    copyright_holder = models.CharField(max_length=200, blank=True)
+    copyright_holder = models.CharField(max_length=200, blank=True, validators=[no_line_breaks])
     copyright_year = models.PositiveSmallIntegerField(null=True, blank=True)
 
     is_top_story = models.BooleanField(
@@ -411,6 +428,16 @@ class Article(EditorialWorkflow, EditLocking):
     def __str__(self):
         return self.headline
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        story = super().from_db(db, field_names, values, **kwargs)
+        # The slug as saved: a story readers have seen keeps answering at it (FormerSlug).
+        story._saved_slug = story.__dict__.get("slug")
+        return story
+
+    # None until the story is saved or loaded with its slug.
+    _saved_slug = None
+
     def save(self, *args, **kwargs):
         # The admin sanitises through the form field; imports and scripts come through here.
         self.body = sanitize_body(self.body)
@@ -419,10 +446,32 @@ class Article(EditorialWorkflow, EditLocking):
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = [*kwargs["update_fields"], "version"]
-        super().save(*args, **kwargs)
+        if left := self._left_slug(kwargs.get("update_fields")):
+            with transaction.atomic(using=kwargs.get("using")):
+                super().save(*args, **kwargs)
+                self.former_slugs.update_or_create(
+                    slug=left, defaults={"replaced_at": timezone.now()}
+                )
+                # Back at a slug it had before: that one is current again, not former.
+                self.former_slugs.filter(slug=self.slug).delete()
+        else:
+            super().save(*args, **kwargs)
+        self._saved_slug = self.slug
         if self.concerns_readers:
             # The new version files the story's own fragments afresh; no one else's changed.
             content_changed(shared=False)
+
+    def _left_slug(self, update_fields):
+        """The slug this save leaves, if readers have seen the story at it; else None."""
+        if self._state.adding or (update_fields is not None and "slug" not in update_fields):
+            return None
+        first = self.first_publication
+        if not (self.concerns_readers and first is not None and first <= timezone.now()):
+            return None  # nobody has followed a link to it yet
+        saved = self._saved_slug
+        if saved is None:  # not loaded from the database with its slug (a revision, a script)
+            saved = type(self).objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        return saved if saved and saved != self.slug else None
 
     @property
     def concerns_readers(self):

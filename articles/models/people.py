@@ -3,12 +3,13 @@ from django.db import models
 from django.urls import reverse
 
 from articles.caching import content_changed
+from articles.validators import no_line_breaks
 
 
 class Author(models.Model):
     """A byline: a staff writer, a freelancer or a wire agency."""
 
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[no_line_breaks])
     slug = models.SlugField(max_length=150, unique=True)
     bio = models.TextField(blank=True, help_text="A sentence or two, shown on the author's page.")
     user = models.OneToOneField(

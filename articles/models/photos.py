@@ -14,6 +14,7 @@ from articles.caching import content_changed
 from articles.models.renditions import Picture, embedded_metadata, make_renditions, planned
 from articles.models.status import Status
 from articles.models.workflow import AppendOnly
+from articles.validators import no_line_breaks
 
 # How far ahead the admin warns that a licence is about to lapse.
 RIGHTS_WARNING_PERIOD = timedelta(days=7)
@@ -97,21 +98,31 @@ class Photo(models.Model):
     alt_text = models.CharField(
         max_length=250,
         blank=True,
+        validators=[no_line_breaks],
         help_text="Describes the picture for people who cannot see it. Required to publish.",
     )
     credit = models.CharField(
         max_length=200,
         blank=True,
+        validators=[no_line_breaks],
         help_text='The credit line readers see, without "Photo:", e.g. "Reuters" or '
         '"AP Photo/Jane Doe". Required to publish.',
     )
-    creator = models.CharField(max_length=200, blank=True, help_text="The photographer.")
-    copyright_notice = models.CharField(
-        max_length=255, blank=True, help_text='e.g. "© 2023 Reuters. All rights reserved."'
+    creator = models.CharField(
+        max_length=200, blank=True, validators=[no_line_breaks], help_text="The photographer."
     )
-    copyright_holder = models.CharField(max_length=200, blank=True)
+    copyright_notice = models.CharField(
+        max_length=255,
+        blank=True,
+        validators=[no_line_breaks],
+        help_text='e.g. "© 2023 Reuters. All rights reserved."',
+    )
+    copyright_holder = models.CharField(max_length=200, blank=True, validators=[no_line_breaks])
     source = models.CharField(
-        max_length=200, blank=True, help_text="The agency or partner that supplied it."
+        max_length=200,
+        blank=True,
+        validators=[no_line_breaks],
+        help_text="The agency or partner that supplied it.",
     )
     usage_terms = models.TextField(blank=True, help_text="Any conditions of the licence.")
     licence = models.CharField(max_length=20, choices=Licence, blank=True)

@@ -4,10 +4,11 @@ from django.db import models
 from django.urls import get_script_prefix, reverse
 
 from articles.caching import content_changed
+from articles.validators import no_line_breaks
 
 
 class Section(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[no_line_breaks])
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True, help_text="Shown at the top of the section page.")
     position = models.PositiveSmallIntegerField(

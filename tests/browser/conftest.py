@@ -16,9 +16,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connections
 
 from articles.models import Article
 
@@ -66,44 +65,6 @@ def playwright(playwright, django_db_blocker):
     yield playwright
     with django_db_blocker.unblock():
         connections.close_all()
-
-
-_RESTORE_MIGRATION_ROWS = pytest.StashKey()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _rows_made_by_migrations(request, django_db_setup, django_db_blocker):
-    """What the migrations put in the test database, to put back after each live-server test.
-
-    A live-server test is transactional: it ends by emptying every table, and with them the rows
-    that migrations made (content types, permissions, groups from data migrations). Tests that
-    run after it would find them gone. Django's serialized rollback puts them back only at the
-    start of the next test that asks for it; the browser tests leave the database as they found
-    it instead.
-    """
-    with django_db_blocker.unblock():
-        snapshot = connection.creation.serialize_db_to_string()
-
-    def restore():
-        with django_db_blocker.unblock():
-            # Emptied once more without post_migrate, which would make content types and
-            # permissions again under new keys: the snapshot brings back the original ones.
-            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-            connection.creation.deserialize_db_from_string(snapshot)
-            ContentType.objects.clear_cache()
-
-    request.config.stash[_RESTORE_MIGRATION_ROWS] = restore
-    yield
-    del request.config.stash[_RESTORE_MIGRATION_ROWS]
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    # After every fixture's teardown, the live server's flush included.
-    result = yield
-    if "live_server" in item.fixturenames and _RESTORE_MIGRATION_ROWS in item.config.stash:
-        item.config.stash[_RESTORE_MIGRATION_ROWS]()
-    return result
 
 
 @pytest.fixture(autouse=True)
