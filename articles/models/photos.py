@@ -5,12 +5,13 @@ from pathlib import PurePath
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from articles import imaging
 from articles.caching import content_changed
+from articles.models.files import written_in_transaction
 from articles.models.renditions import Picture, embedded_metadata, make_renditions, planned
 
 # How far ahead the admin warns that a licence is about to lapse.
@@ -153,11 +154,19 @@ class Photo(models.Model):
             self.content_hash = ""
         elif self.image.name != self._saved_image_name:
             self.filled_from_file = self.take_file_facts()
-        super().save(*args, **kwargs)
+        # The row, the new file and its renditions stand or fall together: a file written
+        # here is deleted if this save fails or the caller's transaction rolls back.
+        with transaction.atomic(using=kwargs.get("using")):
+            if self.image and not self.image._committed:
+                # What FileField.pre_save would do, here so that the file is ours to undo.
+                written = written_in_transaction(self.image.storage)
+                self.image.save(self.image.name, self.image.file, save=False)
+                written.append(self.image.name)
+            super().save(*args, **kwargs)
+            # Draws what is missing, forgets what no longer applies (a new file, a moved focal
+            # point, a new credit, an expired licence); one query when nothing changed.
+            make_renditions(self)
         self._saved_image_name = self.image.name
-        # Draws what is missing, forgets what no longer applies (a new file, a moved focal
-        # point, a new credit); one query when nothing changed.
-        make_renditions(self)
         content_changed()
 
     def delete(self, *args, **kwargs):
