@@ -280,14 +280,18 @@ class Photo(models.Model):
         return self.rendition(1200, ratio="16:9")
 
     def picture(self, ratio=None, sizes="100vw"):
-        """The WebP and JPEG renditions for a <picture> element, or None without a file.
+        """The WebP and JPEG renditions for a <picture> element; None without a file or usable
+        licence.
 
         Planning eight renditions and their URLs costs more than the rest of a card, and the
         same photos fill the front page and every section page: remembered per process, under
         everything that decides the files' names.
         """
+        if not self.is_usable():
+            return None
         key = (
             self.image.name,
+            self.rights_expire_at is not None,
             self.content_hash,
             self.width,
             self.height,

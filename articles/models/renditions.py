@@ -26,6 +26,12 @@ MIME_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg"}
 SUFFIXES = {"webp": ".webp", "jpeg": ".jpg"}
 # Bump when the drawing recipe changes (quality, resampling): every name changes with it.
 RECIPE = "1"
+# How long browsers and proxies may keep a rendition. Files of a photo whose licence expires
+# live under their own folder, kept only briefly: `expire_licences` deletes them once the
+# licence has passed (deploy/nginx.conf serves the same lifetimes).
+EXPIRING_FOLDER = "renditions/expiring"
+MAX_AGE = 30 * 24 * 60 * 60
+EXPIRING_MAX_AGE = 60
 
 
 class Rendition(models.Model):
@@ -117,10 +123,22 @@ def embedded_metadata(photo) -> PhotoMetadata:
     )
 
 
+def cache_control(name):
+    """The Cache-Control a rendition file is served with (for storage that keeps it per file,
+    such as S3 object metadata)."""
+    expiring = name.startswith(f"{EXPIRING_FOLDER}/")
+    return f"public, max-age={EXPIRING_MAX_AGE if expiring else MAX_AGE}"
+
+
 def planned(photo, *, ratio=None, format=None):
-    """The renditions a photo has (or will have once saved), narrowest first; unsaved rows."""
+    """The renditions a photo has (or will have once saved), narrowest first; unsaved rows.
+
+    None once its licence has expired: their files are deleted, and no address is given out.
+    """
     check_ratio(ratio)
     if not (photo.image and photo.content_hash and photo.width and photo.height):
+        return []
+    if not photo.is_usable():
         return []
     box = imaging.crop_box(
         photo.width, photo.height, RATIOS.get(ratio), (photo.focal_x, photo.focal_y)
@@ -129,7 +147,8 @@ def planned(photo, *, ratio=None, format=None):
     signature = repr((RECIPE, box, embedded_metadata(photo)))
     key = hashlib.sha256(signature.encode()).hexdigest()[:12]
     # 128 bits of the file's hash name its folder: unique enough, and shorter URLs.
-    folder = f"renditions/{photo.content_hash[:2]}/{photo.content_hash[2:32]}"
+    parent = EXPIRING_FOLDER if photo.rights_expire_at else "renditions"
+    folder = f"{parent}/{photo.content_hash[:2]}/{photo.content_hash[2:32]}"
     renditions = []
     for fmt in [format] if format else FORMATS:
         # Never enlarge (a small picture gets one rendition at its own width), and never
@@ -160,7 +179,8 @@ def every_planned(photo):
 def make_renditions(photo):
     """Draw the renditions the photo lacks and forget stale ones; returns how many were drawn.
 
-    Cheap when nothing changed (one query), so saving a photo can always call it.
+    Cheap when nothing changed (one query), so saving a photo can always call it. Once the
+    licence has expired every rendition is stale: rows and files are deleted.
     """
     with transaction.atomic():
         return _make_renditions(photo)
