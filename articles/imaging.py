@@ -22,6 +22,9 @@ _TURNED = {5, 6, 7, 8}  # orientations that swap width and height
 _CHUNK = 1024 * 1024
 JPEG_OPTIONS = {"quality": 82, "optimize": True, "progressive": True}
 WEBP_OPTIONS = {"quality": 80, "method": 4}
+# The longest side each rendition format can hold: renditions of long pictures are drawn
+# narrower than usual to fit (a 1000×20000 infographic's own shape is 819 wide in WebP).
+MAX_SIDE = {"webp": 16_383, "jpeg": 65_535}
 
 
 class ImageRejected(ValueError):
@@ -93,10 +96,19 @@ def inspect_image(file, *, max_bytes, max_pixels) -> ImageFacts:
                     code="damaged",
                 ) from error
             width, height = image.size
+    if turned:
+        width, height = height, width
+    if height > width * MAX_SIDE["webp"]:
+        raise ImageRejected(
+            f"This picture is {width:,} × {height:,} pixels: more than "
+            f"{MAX_SIDE['webp']:,} times as tall as it is wide, too narrow for any web "
+            "format to show. Crop it, or split it into parts and upload those.",
+            code="too_narrow",
+        )
     return ImageFacts(
         format=image.format,
-        width=height if turned else width,
-        height=width if turned else height,
+        width=width,
+        height=height,
         content_hash=content_hash,
         metadata=metadata,
     )
@@ -145,6 +157,15 @@ def crop_box(width, height, ratio, focal):
     left = _clamp(round(focal[0] * width - crop_w / 2), 0, width - crop_w)
     top = _clamp(round(focal[1] * height - crop_h / 2), 0, height - crop_h)
     return (left, top, left + crop_w, top + crop_h)
+
+
+def widths_within(box_width, box_height, wanted, max_side):
+    """The wanted widths that fit the box without enlarging it, narrowed so that no height
+    passes `max_side`: the widest is the box's own width, or the widest that fits."""
+    widest = min(box_width, max(wanted), box_width * max_side // box_height)
+    if widest < 1:
+        return []
+    return sorted({*(w for w in wanted if w < widest), widest})
 
 
 def _clamp(value, lowest, highest):

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from articles import imaging
 from articles.models import ArticlePhoto, Photo, Status
 from tests.conftest import (
     image_bytes,
@@ -143,6 +144,38 @@ def test_bad_uploads_are_refused_with_a_message_and_nothing_is_stored(
         assert "empty" in errors
     else:
         assert message in errors.replace("\xa0", " ")
+    assert not Photo.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_a_long_infographic_is_accepted_with_its_renditions(editor_client, settings):
+    content = image_bytes("PNG", size=(200, 17_000), mode="L", colour=128)
+    response = upload(editor_client, content, "infographic.png", alt_text="x", credit="Staff")
+    assert response.redirect_chain[-1][0] == "/admin/articles/photo/"
+    photo = Photo.objects.get()
+    assert (photo.width, photo.height) == (200, 17_000)
+    own = photo.picture()
+    assert [(r.width, r.height) for r in own.webp] == [(192, 16_320)]
+    assert [(r.width, r.height) for r in own.jpeg] == [(200, 17_000)]
+    assert all(photo.image.storage.exists(r.file.name) for r in photo.renditions.all())
+
+
+def test_a_picture_too_narrow_to_draw_is_refused_naming_the_limit(editor_client, settings):
+    content = image_bytes("PNG", size=(1, 20_000), mode="L", colour=128)
+    response = upload(editor_client, content, "strip.png", alt_text="x", credit="Staff")
+    assert "more than 16,383 times as tall as it is wide" in form_errors(response)
+    assert not Photo.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_a_failure_while_drawing_leaves_no_file_and_no_row(editor_client, settings, monkeypatch):
+    def failing(image, format, metadata):
+        raise OSError("simulated encoder failure")
+
+    monkeypatch.setattr(imaging, "encode", failing)
+    editor_client.raise_request_exception = False
+    response = upload(editor_client, jpeg_bytes(size=(900, 600)), alt_text="x", credit="Staff")
+    assert response.status_code == 500
     assert not Photo.objects.exists()
     assert stored_files(settings) == []
 

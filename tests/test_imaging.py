@@ -83,6 +83,25 @@ def test_pictures_over_the_configured_pixel_limit_are_refused():
     assert inspect(jpeg_bytes(size=(64, 48)), max_pixels=3072).width == 64
 
 
+def test_a_picture_too_narrow_for_any_rendition_is_refused_naming_the_limit():
+    # One pixel wide and 16,384 tall: even a 1-pixel-wide WebP could not be that tall.
+    with pytest.raises(ImageRejected) as refused:
+        inspect(image_bytes("PNG", size=(1, 16_384), mode="L", colour=0))
+    assert refused.value.code == "too_narrow"
+    assert "1 × 16,384 pixels" in refused.value.message
+    assert "16,383 times as tall as it is wide" in refused.value.message
+    # Turned upright by its EXIF orientation, a long strip is just as narrow.
+    turned = with_exif("JPEG", {ORIENTATION: 6}, size=(16_384, 1))
+    with pytest.raises(ImageRejected):
+        inspect(turned)
+
+
+def test_long_pictures_that_can_be_drawn_are_accepted():
+    for size in [(1, 16_383), (16_384, 1), (200, 17_000), (20_000, 300)]:
+        facts = inspect(image_bytes("PNG", size=size, mode="L", colour=0))
+        assert (facts.width, facts.height) == size
+
+
 def test_an_oversize_file_is_refused_before_it_is_read():
     data = noisy_jpeg()
     with pytest.raises(ImageRejected) as refused:

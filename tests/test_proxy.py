@@ -5,7 +5,9 @@ the proxy within the micro-cache's lifetime."""
 import http.client
 import re
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from http.cookies import SimpleCookie
 
 import pytest
@@ -127,3 +129,47 @@ def test_wrong_passwords_lock_out_the_address_they_came_from_not_everyone(proxie
     assert statuses == [200] * (FAILURE_LIMIT - 1) + [429]
     assert guesser.log_in("correct-horse-battery") == 429
     assert Reader(url, "127.0.0.3").log_in("correct-horse-battery") == 302
+
+
+def media_status(url):
+    """(status, Cache-Control) of a picture through the proxy, its bytes left undecoded."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            response.read()
+            # The rules for every upload hold for short-lived renditions too.
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert "sandbox" in response.headers["Content-Security-Policy"]
+            return response.status, response.headers["Cache-Control"]
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Cache-Control"]
+
+
+def test_an_expired_photos_renditions_stop_answering_and_are_never_cached_long(proxied):
+    site, url = proxied
+    expires_in = 6
+    addresses = site.act(
+        "from datetime import timedelta\n"
+        "from django.core.files.base import ContentFile\n"
+        "from django.utils import timezone\n"
+        "from articles.models import Photo\n"
+        "from tests.conftest import jpeg_bytes\n"
+        f"for expiry in (timezone.now() + timedelta(seconds={expires_in}), None):\n"
+        "    photo = Photo(credit='Reuters', rights_expire_at=expiry,\n"
+        "                  image=ContentFile(jpeg_bytes(size=(900, 600)), 'a.jpg'))\n"
+        "    photo.save()\n"
+        "    print(photo.rendition(400).url, photo.syndication_rendition.url)"
+    ).splitlines()[-2:]
+    created = time.monotonic()
+    expiring, lasting = (line.split() for line in addresses)
+    for address in expiring:
+        assert "/renditions/expiring/" in address
+        status, cache_control = media_status(url + address)
+        assert status == 200 and cache_control == "max-age=60"
+    for address in lasting:
+        assert media_status(url + address) == (200, f"max-age={30 * 24 * 60 * 60}")
+    time.sleep(max(0, expires_in - (time.monotonic() - created)) + 0.5)
+    assert "1 expired photos" in site.manage("expire_licences")
+    for address in expiring:
+        assert media_status(url + address)[0] == 404
+    for address in lasting:
+        assert media_status(url + address)[0] == 200

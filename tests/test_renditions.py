@@ -1,19 +1,27 @@
+import gc
 import io
 import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import Image
 
 from articles import caching, imaging
-from articles.models import ArticlePhoto, Photo, Rendition
+from articles.models import Article, ArticlePhoto, Photo, Rendition
+from articles.models.renditions import FORMATS
+from articles.models.wire_copy import WireIdentity, save_wire_story
 from articles.photometa import read_metadata
+from articles.wire import parse
 from tests.conftest import image_bytes, jpeg_bytes
+
+WIRE_SEED = Path(__file__).resolve().parent.parent / "articles/demo/wire/000_5ada4b7a9c93438c.txt"
 
 
 @pytest.fixture
@@ -313,3 +321,141 @@ def test_make_renditions_backfills_photos_saved_before_renditions(make_photo, se
     assert photo.credit == ""  # a backfill never fills editors' fields
     call_command("make_renditions", stdout=out)
     assert "0 renditions drawn" in out.getvalue()
+
+
+# Long pictures: infographics and panoramas
+
+
+def stored_names(storage=None, folder=""):
+    """Every file on storage under `folder`, through the storage API (media may be on S3)."""
+    storage = storage or default_storage
+    if not storage.exists(folder or "."):
+        return []
+    folders, files = storage.listdir(folder or ".")
+    names = [f"{folder}/{name}" if folder else name for name in files]
+    for sub in folders:
+        names += stored_names(storage, f"{folder}/{sub}" if folder else sub)
+    return sorted(names)
+
+
+def long_png(size):
+    # Greyscale keeps a 1000×20000 picture at 20 MB of pixels, under every limit we set.
+    return image_bytes("PNG", size=size, mode="L", colour=128)
+
+
+@pytest.mark.parametrize(
+    "size", [(200, 17000), (1000, 20000), (300, 16384), (20000, 300), (17000, 200)]
+)
+def test_long_pictures_get_every_rendition_within_each_formats_limits(make_photo, size):
+    photo = make_photo(with_image=False)
+    photo.image.save("long.png", ContentFile(long_png(size)))
+    renditions = list(photo.renditions.all())
+    assert {r.format for r in renditions} == {"webp", "jpeg"}
+    for rendition in renditions:
+        with opened(rendition) as picture:
+            assert picture.size == (rendition.width, rendition.height)
+        assert max(rendition.width, rendition.height) <= imaging.MAX_SIDE[rendition.format]
+    for ratio in (None, "16:9", "4:3", "1:1"):
+        assert photo.picture(ratio) is not None
+
+
+def test_a_long_infographic_keeps_as_much_width_as_each_format_allows(make_photo):
+    photo = make_photo(with_image=False)
+    photo.image.save("long.png", ContentFile(long_png((1000, 20000))))
+    own = {f: [(r.width, r.height) for r in photo.picture().__dict__[f]] for f in FORMATS}
+    # WebP stops at 16,383 pixels a side, JPEG at 65,535.
+    assert own["webp"] == [(400, 8000), (800, 16000), (819, 16380)]
+    assert own["jpeg"] == [(400, 8000), (800, 16000), (1000, 20000)]
+    assert [(r.width, r.height) for r in photo.picture("16:9").jpeg][-1] == (1000, 562)
+
+
+# Files follow the transaction: none is left without its row
+
+
+@pytest.fixture
+def drawing_fails(monkeypatch):
+    """Pillow fails on the third rendition: some files are already written by then."""
+    real_encode = imaging.encode
+    calls = []
+
+    def failing(image, format, metadata):
+        calls.append(format)
+        if len(calls) == 3:
+            raise OSError("simulated encoder failure")
+        return real_encode(image, format, metadata)
+
+    monkeypatch.setattr(imaging, "encode", failing)
+    return calls
+
+
+def test_a_drawing_failure_in_a_save_leaves_no_file_and_no_row(db, drawing_fails):
+    photo = Photo(credit="Reuters", image=ContentFile(jpeg_bytes(size=(900, 600)), "new.jpg"))
+    with pytest.raises(OSError, match="simulated"):
+        photo.save()
+    assert len(drawing_fails) == 3
+    assert not Photo.objects.exists()
+    assert not Rendition.objects.exists()
+    assert stored_names() == []
+
+
+def test_a_drawing_failure_when_the_file_is_replaced_keeps_the_old_one(big_photo, request):
+    photo = big_photo()
+    before = stored_names()
+    request.getfixturevalue("drawing_fails")
+    photo.image = ContentFile(jpeg_bytes(size=(900, 600), colour=(1, 2, 3)), "new.jpg")
+    with pytest.raises(OSError, match="simulated"):
+        photo.save()
+    assert stored_names() == before
+    photo = Photo.objects.get(pk=photo.pk)
+    assert photo.renditions.count() == 24
+    assert all(photo.image.storage.exists(r.file.name) for r in photo.renditions.all())
+
+
+def test_files_written_in_a_transaction_that_rolls_back_are_deleted(db):
+    class Abandoned(Exception):
+        pass
+
+    with pytest.raises(Abandoned), transaction.atomic():
+        Photo.objects.create(image=ContentFile(jpeg_bytes(), "new.jpg"), credit="Reuters")
+        assert len(stored_names()) == 7  # the original and its six renditions
+        raise Abandoned
+    assert not Photo.objects.exists()
+    assert stored_names() == []
+
+
+def test_files_written_in_a_transaction_that_commits_stay(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        photo = Photo.objects.create(image=ContentFile(jpeg_bytes(), "new.jpg"), credit="R")
+    # Dropping the commit callbacks (as a rollback would) must no longer delete anything.
+    transaction.get_connection().run_on_commit.clear()
+    gc.collect()
+    assert len(stored_names()) == 7
+    assert all(photo.image.storage.exists(r.file.name) for r in photo.renditions.all())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_files_of_a_commit_stay_when_another_commit_callback_fails():
+    def failing_callback():
+        raise RuntimeError("mail server down")
+
+    with pytest.raises(RuntimeError, match="mail server down") as raised, transaction.atomic():
+        transaction.on_commit(failing_callback)
+        photo = Photo.objects.create(image=ContentFile(jpeg_bytes(), "new.jpg"), credit="R")
+    del raised  # its traceback holds the commit callbacks that never ran
+    gc.collect()
+    assert Photo.objects.filter(pk=photo.pk).exists()
+    assert len(stored_names()) == 7
+
+
+def test_a_drawing_failure_in_a_wire_import_leaves_no_file_and_no_row(db, drawing_fails):
+    story = parse(WIRE_SEED.read_bytes())
+    with pytest.raises(OSError, match="simulated"):
+        save_wire_story(
+            story,
+            identity=WireIdentity(feed="reuters", key="harbour.txt"),
+            digest="abc",
+            image=File(io.BytesIO(jpeg_bytes()), "h.jpg"),
+        )
+    assert not Article.objects.exists()
+    assert not Photo.objects.exists()
+    assert stored_names() == []

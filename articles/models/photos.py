@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 
 from articles import imaging
 from articles.caching import content_changed
+from articles.models.files import written_in_transaction
 from articles.models.renditions import Picture, embedded_metadata, make_renditions, planned
 from articles.models.status import Status
 from articles.models.workflow import AppendOnly
@@ -172,11 +173,19 @@ class Photo(models.Model):
             self.content_hash = ""
         elif self.image.name != self._saved_image_name:
             self.filled_from_file = self.take_file_facts()
-        super().save(*args, **kwargs)
+        # The row, the new file and its renditions stand or fall together: a file written
+        # here is deleted if this save fails or the caller's transaction rolls back.
+        with transaction.atomic(using=kwargs.get("using")):
+            if self.image and not self.image._committed:
+                # What FileField.pre_save would do, here so that the file is ours to undo.
+                written = written_in_transaction(self.image.storage)
+                self.image.save(self.image.name, self.image.file, save=False)
+                written.append(self.image.name)
+            super().save(*args, **kwargs)
+            # Draws what is missing, forgets what no longer applies (a new file, a moved focal
+            # point, a new credit, an expired licence); one query when nothing changed.
+            make_renditions(self)
         self._saved_image_name = self.image.name
-        # Draws what is missing, forgets what no longer applies (a new file, a moved focal
-        # point, a new credit); one query when nothing changed.
-        make_renditions(self)
         content_changed()
 
     def delete(self, *args, **kwargs):
@@ -326,14 +335,18 @@ class Photo(models.Model):
         return self.rendition(1200, ratio="16:9")
 
     def picture(self, ratio=None, sizes="100vw"):
-        """The WebP and JPEG renditions for a <picture> element, or None without a file.
+        """The WebP and JPEG renditions for a <picture> element; None without a file or usable
+        licence.
 
         Planning eight renditions and their URLs costs more than the rest of a card, and the
         same photos fill the front page and every section page: remembered per process, under
         everything that decides the files' names.
         """
+        if not self.is_usable():
+            return None
         key = (
             self.image.name,
+            self.rights_expire_at is not None,
             self.content_hash,
             self.width,
             self.height,

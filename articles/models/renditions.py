@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.utils.functional import cached_property
 
 from articles import imaging
+from articles.models.files import written_in_transaction
 from articles.photometa import PhotoMetadata
 
 WIDTHS = (400, 800, 1200, 1600)
@@ -25,6 +26,12 @@ MIME_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg"}
 SUFFIXES = {"webp": ".webp", "jpeg": ".jpg"}
 # Bump when the drawing recipe changes (quality, resampling): every name changes with it.
 RECIPE = "1"
+# How long browsers and proxies may keep a rendition. Files of a photo whose licence expires
+# live under their own folder, kept only briefly: `expire_licences` deletes them once the
+# licence has passed (deploy/nginx.conf serves the same lifetimes).
+EXPIRING_FOLDER = "renditions/expiring"
+MAX_AGE = 30 * 24 * 60 * 60
+EXPIRING_MAX_AGE = 60
 
 
 class Rendition(models.Model):
@@ -116,24 +123,37 @@ def embedded_metadata(photo) -> PhotoMetadata:
     )
 
 
+def cache_control(name):
+    """The Cache-Control a rendition file is served with (for storage that keeps it per file,
+    such as S3 object metadata)."""
+    expiring = name.startswith(f"{EXPIRING_FOLDER}/")
+    return f"public, max-age={EXPIRING_MAX_AGE if expiring else MAX_AGE}"
+
+
 def planned(photo, *, ratio=None, format=None):
-    """The renditions a photo has (or will have once saved), narrowest first; unsaved rows."""
+    """The renditions a photo has (or will have once saved), narrowest first; unsaved rows.
+
+    None once its licence has expired: their files are deleted, and no address is given out.
+    """
     check_ratio(ratio)
     if not (photo.image and photo.content_hash and photo.width and photo.height):
+        return []
+    if not photo.is_usable():
         return []
     box = imaging.crop_box(
         photo.width, photo.height, RATIOS.get(ratio), (photo.focal_x, photo.focal_y)
     )
     box_width, box_height = box[2] - box[0], box[3] - box[1]
-    # Never enlarge: a small picture gets one rendition at its own width.
-    widths = sorted({*(w for w in WIDTHS if w < box_width), min(box_width, WIDTHS[-1])})
     signature = repr((RECIPE, box, embedded_metadata(photo)))
     key = hashlib.sha256(signature.encode()).hexdigest()[:12]
     # 128 bits of the file's hash name its folder: unique enough, and shorter URLs.
-    folder = f"renditions/{photo.content_hash[:2]}/{photo.content_hash[2:32]}"
+    parent = EXPIRING_FOLDER if photo.rights_expire_at else "renditions"
+    folder = f"{parent}/{photo.content_hash[:2]}/{photo.content_hash[2:32]}"
     renditions = []
     for fmt in [format] if format else FORMATS:
-        for width in widths:
+        # Never enlarge (a small picture gets one rendition at its own width), and never
+        # past what the format can hold (a long infographic's own shape is drawn narrower).
+        for width in imaging.widths_within(box_width, box_height, WIDTHS, imaging.MAX_SIDE[fmt]):
             height = max(1, round(width * box_height / box_width))
             rendition = Rendition(
                 photo=photo,
@@ -159,14 +179,22 @@ def every_planned(photo):
 def make_renditions(photo):
     """Draw the renditions the photo lacks and forget stale ones; returns how many were drawn.
 
-    Cheap when nothing changed (one query), so saving a photo can always call it.
+    Cheap when nothing changed (one query), so saving a photo can always call it. Once the
+    licence has expired every rendition is stale: rows and files are deleted.
     """
+    with transaction.atomic():
+        return _make_renditions(photo)
+
+
+def _make_renditions(photo):
     wanted = {r.file.name: r for r in every_planned(photo)}
     have = set(photo.renditions.values_list("file", flat=True))
     missing = [r for name, r in wanted.items() if name not in have]
     storage = photo.image.storage
     drawn = 0
     if missing:
+        # Drawn files are deleted again if the rows below do not commit.
+        written = written_in_transaction(storage)
         # A file may exist without its row (a save rolled back, or the same file in another
         # photo): the name fixes the bytes, so it is reused as it is.
         to_draw = {
@@ -177,7 +205,9 @@ def make_renditions(photo):
         if to_draw:
             with storage.open(photo.image.name, "rb") as original:
                 for drawing, content in imaging.draw(original, to_draw, embedded_metadata(photo)):
-                    _store(storage, to_draw[drawing].file.name, content)
+                    name = to_draw[drawing].file.name
+                    if _store(storage, name, content):
+                        written.append(name)
                     drawn += 1
         Rendition.objects.bulk_create(missing, ignore_conflicts=True)
     stale = have - wanted.keys()
@@ -188,10 +218,13 @@ def make_renditions(photo):
 
 
 def _store(storage, name, content):
+    """Write one rendition; False when another process wrote the same name meanwhile."""
     saved = storage.save(name, ContentFile(content))
     if saved != name:
-        # Another process wrote the same name meanwhile: same bytes, keep one.
+        # Same bytes: keep theirs.
         storage.delete(saved)
+        return False
+    return True
 
 
 def _delete_unused(storage, names):

@@ -237,8 +237,9 @@ class Command(BaseCommand):
             copyright_holder="The Newsroom Ltd",
             source="The Newsroom",
             licence=Photo.Licence.STAFF,
+            # Written by the save, which deletes it again should the save fail.
+            image=ContentFile(demo_image(colour, accent), name=f"{name}.jpg"),
         )
-        photo.image.save(f"{name}.jpg", ContentFile(demo_image(colour, accent)), save=False)
         photo.save()
         return photo
 
