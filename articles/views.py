@@ -19,7 +19,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from articles import jsonld
 from articles.context_processors import nav_sections
 from articles.fragments import Card, StoryPage, draw_cards, filed_under, story_page
-from articles.models import Article, Author
+from articles.models import Article
 from articles.models.article import bylines_prefetch
 from articles.paging import Cursor, page_of
 from articles.search import NEWEST, ORDERS, RELEVANCE, clean_query, search
@@ -148,7 +148,10 @@ class TagView(ArticleListView):
 
 class AuthorView(ArticleListView):
     def get_queryset(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        # Like a tag's: an author only unpublished stories carry is not public yet.
+        self.author = get_object_or_404(
+            Article.objects.published().bylined_authors(), slug=self.kwargs["slug"]
+        )
         return super().get_queryset().filter(authors=self.author)
 
     def get_context_data(self, **kwargs):

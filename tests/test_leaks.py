@@ -88,18 +88,23 @@ def surfaces(anchor, hidden):
     ]
 
 
-# The pages of a tag only hidden stories carry: not found, as if the tag did not exist.
-OWN_TAG_PAGES = ["/tag/only-hidden/", "/tag/only-hidden/feed/", "/tag/only-hidden/feed/atom/"]
+# The pages of a tag or an author only hidden stories carry: not found, as if they did not exist.
+OWN_PAGES = [
+    "/tag/only-hidden/",
+    "/tag/only-hidden/feed/",
+    "/tag/only-hidden/feed/atom/",
+    "/author/hidden-author/",
+]
 
 
 def assert_hidden(client, anchor, hidden):
     for surface, url, marker in surfaces(anchor, hidden):
         response = client.get(url)
-        assert response.status_code == (404 if url in OWN_TAG_PAGES else 200), surface
+        assert response.status_code == (404 if url in OWN_PAGES else 200), surface
         content = response.content.decode()
         assert marker not in content, surface
         assert HEADLINE not in content, surface
-    for url in OWN_TAG_PAGES:
+    for url in OWN_PAGES:
         assert client.get(url).status_code == 404, url
     page = client.get(hidden.get_absolute_url())
     assert page.status_code == (410 if hidden.status == Status.WITHDRAWN else 404)
@@ -110,7 +115,7 @@ def assert_hidden(client, anchor, hidden):
 def assert_shown(client, anchor, hidden):
     for surface, url, marker in surfaces(anchor, hidden):
         assert marker in client.get(url).content.decode(), surface
-    for url in OWN_TAG_PAGES:
+    for url in OWN_PAGES:
         assert client.get(url).status_code == 200, url
     page = client.get(hidden.get_absolute_url())
     assert page.status_code == 200

@@ -86,6 +86,13 @@ class ArticleQuerySet(models.QuerySet):
         # One query with its lookup: a semi-join, where a join would repeat each tag per story.
         return Tag.objects.filter(models.Exists(self.filter(tags=models.OuterRef("pk"))))
 
+    def bylined_authors(self):
+        """The authors bylined on these stories: `published().bylined_authors()` are the
+        authors readers may see."""
+        from articles.models.people import Author
+
+        return Author.objects.filter(models.Exists(self.filter(authors=models.OuterRef("pk"))))
+
     def written_by(self, user):
         """Stories the user created or has a byline on.
 
