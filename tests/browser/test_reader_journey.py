@@ -11,6 +11,25 @@ def test_reader_goes_from_the_front_page_to_a_story_and_its_photo_credit(page, d
     page.goto("/")
     expect(page.get_by_role("link", name=story.headline, exact=True).first).to_be_visible()
     screenshot(page, "front-page")
+    # A card's credit starts at the picture's edge, and its byline sits as far from the "·"
+    # as the time does.
+    card = page.locator("article.card", has=page.get_by_role("link", name=story.headline)).first
+    image = card.locator("img").bounding_box()
+    credit = card.locator(".credit").bounding_box()
+    assert abs(credit["x"] - image["x"]) < 1
+    gaps = card.locator(".meta").evaluate(
+        """meta => {
+            const byline = meta.querySelector(".byline").getBoundingClientRect();
+            const time = meta.querySelector("time").getBoundingClientRect();
+            const dot = [...meta.childNodes].find(n => n.nodeType === 3 && n.data.includes("·"));
+            const range = document.createRange();
+            range.setStart(dot, dot.data.indexOf("·"));
+            range.setEnd(dot, dot.data.indexOf("·") + 1);
+            const mark = range.getBoundingClientRect();
+            return [mark.left - byline.right, time.left - mark.right];
+        }"""
+    )
+    assert abs(gaps[0] - gaps[1]) < 2, gaps
 
     sections = page.get_by_role("navigation", name="Sections")
     sections.get_by_role("link", name=story.section.name, exact=True).click()
