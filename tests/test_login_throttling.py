@@ -71,13 +71,7 @@ def test_behind_a_trusted_proxy_each_reader_is_counted_at_their_own_address(
 ):
     settings.NEWSROOM_TRUSTED_PROXIES = ["10.0.0.0/8"]
     via_proxy = {"REMOTE_ADDR": "10.1.2.3"}
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(
-            LOGIN,
-            {"username": "erin", "password": "wrong"},
-            HTTP_X_REAL_IP="198.51.100.7",
-            **via_proxy,
-        )
+    guess_wrong(client, settings.AXES_FAILURE_LIMIT, HTTP_X_REAL_IP="198.51.100.7", **via_proxy)
     right = {"username": "erin", "password": "correct-horse-battery"}
     assert client.post(LOGIN, right, HTTP_X_REAL_IP="198.51.100.7", **via_proxy).status_code == 429
     assert client.post(LOGIN, right, HTTP_X_REAL_IP="203.0.113.9", **via_proxy).status_code == 302
@@ -86,13 +80,7 @@ def test_behind_a_trusted_proxy_each_reader_is_counted_at_their_own_address(
 def test_a_header_from_an_address_not_trusted_is_ignored(client, staff, settings):
     settings.NEWSROOM_TRUSTED_PROXIES = ["10.0.0.0/8"]
     elsewhere = {"REMOTE_ADDR": "192.0.2.1"}
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(
-            LOGIN,
-            {"username": "erin", "password": "wrong"},
-            HTTP_X_REAL_IP="198.51.100.7",
-            **elsewhere,
-        )
+    guess_wrong(client, settings.AXES_FAILURE_LIMIT, HTTP_X_REAL_IP="198.51.100.7", **elsewhere)
     right = {"username": "erin", "password": "correct-horse-battery"}
     assert client.post(LOGIN, right, HTTP_X_REAL_IP="203.0.113.9", **elsewhere).status_code == 429
 
@@ -103,3 +91,8 @@ def test_a_trusted_proxy_without_an_address_header_counts_as_itself(rf, settings
     assert client_address(rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="x")) == "127.0.0.1"
     forwarded = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="2001:db8::1")
     assert client_address(forwarded) == "2001:db8::1"
+
+
+def guess_wrong(client, times, **request):
+    for _ in range(times):
+        client.post(LOGIN, {"username": "erin", "password": "wrong"}, **request)

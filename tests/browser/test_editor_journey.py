@@ -20,14 +20,18 @@ def choose_autocomplete(page, select_id, typed, option):
     expect(page.locator(f"#select2-{select_id}-container")).to_have_text(re.compile(option))
 
 
-def test_editor_writes_a_story_in_the_admin(page, demo, editor, screenshot):
-    editor.set_password(PASSWORD)
-    editor.save()
+def log_in(page, user):
+    user.set_password(PASSWORD)
+    user.save()
     page.goto("/admin/")
-    page.get_by_label("Username:").fill(editor.username)
+    page.get_by_label("Username:").fill(user.username)
     page.get_by_label("Password:").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_editor_writes_a_story_in_the_admin(page, demo, editor, screenshot):
+    log_in(page, editor)
 
     page.get_by_role("link", name="Articles", exact=True).first.click()
     page.get_by_role("link", name="Add article").click()
@@ -79,12 +83,7 @@ def test_editor_writes_a_story_in_the_admin(page, demo, editor, screenshot):
 
 def test_leaving_a_story_without_saving_ends_the_edit(page, demo, editor, make_article):
     story = make_article(headline="Lock me", status=Status.DRAFT, publish_at=None)
-    editor.set_password(PASSWORD)
-    editor.save()
-    page.goto("/admin/login/")
-    page.get_by_label("Username:").fill(editor.username)
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, editor)
 
     page.goto(f"/admin/articles/article/{story.pk}/change/")
     expect(page.get_by_label("Headline:")).to_have_value("Lock me")
