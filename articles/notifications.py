@@ -1,5 +1,6 @@
 """Emails the newsroom sends: editors hear of submissions, writers of what became of their
-story, and new colleagues how to choose their password.
+story and of what they are assigned, both of notes left on a story, and new colleagues how to
+choose their password.
 
 Mail goes out after the step has committed, so nothing that goes wrong here may undo it or turn
 it into an error page: a failed attempt is logged, tried again a couple of times (a mail server
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -46,6 +48,14 @@ def compose(action, story, *, by, note=""):
         recipients = writers(story)
         subject = f"Sent back: {story.headline}"
         body = f"{name(by)} sent “{story.headline}” back to you with this note:\n\n{note}"
+    elif action == "note":
+        recipients = [*writers(story), *acting_editors(story)]
+        subject = f"Note on: {story.headline}"
+        body = f"{name(by)} left a note on “{story.headline}”:\n\n{note}"
+    elif action == "assign":
+        recipients = [story.assigned_to] if story.assigned_to else []
+        subject = f"Assigned to you: {story.headline}"
+        body = f"{name(by)} assigned “{story.headline}” {note}."
     elif action == "publish":
         recipients = writers(story)
         subject = f"Published: {story.headline}"
@@ -101,8 +111,17 @@ def editors():
 
 def writers(story):
     users = {byline.author.user for byline in story.byline_set.select_related("author__user")}
-    users.add(story.created_by)
+    users.update([story.created_by, story.assigned_to])
     return [user for user in users if user is not None and user.is_active]
+
+
+def acting_editors(story):
+    """Editors who have taken a step on the story or left a note on it."""
+    from articles.models import AuditEntry, StoryNote
+
+    acted = AuditEntry.objects.filter(article=story).values("by")
+    noted = StoryNote.objects.filter(story=story).values("author")
+    return editors().filter(Q(pk__in=acted) | Q(pk__in=noted))
 
 
 def name(user):

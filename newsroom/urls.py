@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from articles.admin import budget
 from newsroom import floor
 
 admin.site.site_header = settings.NEWSROOM_SITE_NAME
@@ -35,6 +36,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # The admin's home is the story budget for editors (articles.admin.budget.home).
+    path("admin/", admin.site.admin_view(budget.home)),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]

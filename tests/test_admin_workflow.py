@@ -227,37 +227,6 @@ def test_writers_are_not_offered_bulk_publish(login, draft_by, writer):
     assert "submit_selected" in actions and "publish_selected" not in actions
 
 
-def test_story_budget(login, make_article, draft_by, writer, editor):
-    old = draft_by(writer, headline="Old submission")
-    new = draft_by(writer, headline="New submission")
-    new.submit(by=writer)
-    old.submit(by=writer)
-    Article.objects.filter(pk=old.pk).update(submitted_at=timezone.now() - timedelta(hours=5))
-    make_article(headline="Tomorrow's story", publish_at=timezone.now() + timedelta(hours=20))
-    make_article(headline="Next week's story", publish_at=timezone.now() + timedelta(days=7))
-    make_article(headline="Held story", embargo_until=timezone.now() + timedelta(hours=3))
-    make_article(headline="Today's story", first_published_at=timezone.now())
-    response = login(editor).get(f"{CHANGELIST}budget/")
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert [s.headline for s in response.context["review_queue"]] == [
-        "Old submission",
-        "New submission",
-    ]
-    assert [s.headline for s in response.context["scheduled"]] == ["Tomorrow's story"]
-    assert [s.headline for s in response.context["embargoed"]] == ["Held story"]
-    assert "Today's story" in [s.headline for s in response.context["published_today"]]
-    assert "Next week's story" not in html
-    # People by their names, times with their zone.
-    review = html[html.index("Waiting for review") : html.index("Scheduled in the next")]
-    assert "Will Writer" in review and f">{writer.username}<" not in review
-    assert "(UTC)" in review
-
-
-def test_writers_cannot_open_the_budget(login, writer):
-    assert login(writer).get(f"{CHANGELIST}budget/").status_code == 403
-
-
 def test_scheduling_says_when_in_the_newsroom_s_time_zone(
     login, draft_by, writer, editor, settings
 ):
@@ -386,3 +355,83 @@ def test_a_mail_that_cannot_be_sent_is_logged_not_an_error_page(
     assert failure.name == "articles.notifications"
     assert story.headline in failure.getMessage()
     assert len(attempts) == 3  # tried again before giving up
+
+
+# Changes requested: seen in the list, its filter, and at the top of the story screen.
+
+
+def test_a_story_sent_back_shows_changes_requested_in_the_list_and_its_filter(
+    login, draft_by, writer, editor
+):
+    sent_back = draft_by(writer, headline="Sent back", status=Status.IN_REVIEW)
+    draft_by(writer, headline="Still writing")
+    login(editor).post(
+        transition(sent_back, "send_back"), seen(sent_back) | {"note": "Cut it to 600 words."}
+    )
+    client = login(writer)
+    html = client.get(CHANGELIST).content.decode()
+    assert '<span class="state state-changes_requested">Changes requested</span>' in html
+    for state, expected in [("changes_requested", ["Sent back"]), ("draft", ["Still writing"])]:
+        response = client.get(f"{CHANGELIST}?state={state}")
+        assert [s.headline for s in response.context["cl"].result_list] == expected, state
+    assert "?state=changes_requested" in html  # offered in the filter
+
+
+def test_the_story_screen_opens_on_the_editor_s_request_for_changes(
+    login, draft_by, writer, editor
+):
+    story = draft_by(writer, status=Status.IN_REVIEW)
+    story.send_back(by=editor, note="Cut it to 600 words.")
+    html = login(writer).get(change_page(story)).content.decode()
+    request = html.index('class="changes-requested"')
+    assert html.index('id="article_form"') < request < html.index('name="headline"')
+    assert "Changes requested" in html[request:] and "by Erin Editor" in html[request:]
+    assert "Cut it to 600 words." in html[request : html.index('name="headline"')]
+    story.submit(by=writer)
+    assert 'class="changes-requested"' not in login(writer).get(change_page(story)).content.decode()
+
+
+# Assignments on the story screen and in the list.
+
+
+def test_only_editors_change_an_assignment_and_the_trail_records_it(
+    login, draft_by, writer, editor, make_user
+):
+    story = draft_by(writer, assigned_to=writer, target_words=500)
+    fields = login(writer).get(change_page(story)).context["adminform"].form.fields
+    assert not {"assigned_to", "due_at", "target_words"} & set(fields)
+    login(writer).post(change_page(story), story_form(story, target_words="5000"))
+    assert Article.objects.get(pk=story.pk).target_words == 500
+
+    other = make_user("Writer", first_name="Olga", last_name="Other")
+    fields = login(editor).get(change_page(story)).context["adminform"].form.fields
+    assert {"assigned_to", "due_at", "target_words"} <= set(fields)
+    response = login(editor).post(
+        change_page(story),
+        story_form(story, assigned_to=other.pk, target_words="700", due_at_0="", due_at_1=""),
+    )
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert (story.assigned_to, story.target_words) == (other, 700)
+    entry = story.audit_entries.get(action="assign")
+    assert entry.by == editor and entry.note == "to Olga Other, 700 words"
+    # The new writer may now open and write it.
+    assert login(other).get(change_page(story)).status_code == 200
+
+
+def test_the_story_screen_shows_length_against_the_target(login, draft_by, writer):
+    story = draft_by(writer, body="<p>One two three.</p><p>Four</p>", target_words=800)
+    assert "4 words of 800" in login(writer).get(change_page(story)).content.decode()
+
+
+def test_assigned_to_me_filter(login, draft_by, writer, editor, make_user):
+    draft_by(editor, headline="Mine to write", assigned_to=writer)
+    draft_by(writer, headline="My own idea")
+    draft_by(editor, headline="Someone else's", assigned_to=make_user("Writer"))
+    response = login(writer).get(f"{CHANGELIST}?mine=assigned")
+    assert [s.headline for s in response.context["cl"].result_list] == ["Mine to write"]
+    response = login(writer).get(CHANGELIST)
+    assert {s.headline for s in response.context["cl"].result_list} == {
+        "Mine to write",
+        "My own idea",
+    }

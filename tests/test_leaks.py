@@ -167,3 +167,15 @@ def test_a_tag_page_shows_once_its_first_story_is_published(client, anchor, make
     assert_hidden(client, anchor, hidden)
     hidden.publish(by=editor)
     assert_shown(client, anchor, hidden)
+
+
+def test_notes_on_a_story_are_on_no_public_surface(client, anchor, make_hidden, editor):
+    # Notes are the newsroom's conversation: a public story's notes appear nowhere readers look.
+    hidden = make_hidden()
+    for story in [hidden, anchor]:
+        story.add_note(by=editor, text="Lawyers cleared paragraph four")
+    for surface, url, _marker in surfaces(anchor, hidden):
+        assert "Lawyers cleared" not in client.get(url).content.decode(), surface
+    page = client.get(hidden.get_absolute_url())
+    assert page.status_code == 200 and "Lawyers cleared" not in page.content.decode()
+    assert_shown(client, anchor, hidden)

@@ -362,3 +362,57 @@ def test_a_writers_submission_never_carries_a_front_page_placement(story_in, wri
     placed = story_in(Status.DRAFT, is_top_story=True)
     placed.submit(by=editor)
     assert Article.objects.get(pk=placed.pk).is_top_story
+
+
+# Changes requested: a derived state, like scheduled, of a draft the desk sent back.
+
+
+@pytest.mark.parametrize("start", [Status.IN_REVIEW, Status.APPROVED])
+def test_a_story_sent_back_is_changes_requested_with_who_when_and_the_note(story_in, editor, start):
+    story = story_in(start)
+    story.send_back(by=editor, note="Needs a second source.")
+    story = Article.objects.get(pk=story.pk)
+    assert story.status == Status.DRAFT
+    assert story.state == "changes_requested" and story.state_label == "Changes requested"
+    assert story.changes_requested_by == editor
+    assert story.changes_requested_at is not None
+    assert story.changes_requested_note == "Needs a second source."
+
+
+def test_submitting_again_clears_the_request_for_changes(story_in, writer, editor):
+    story = story_in(Status.IN_REVIEW)
+    story.send_back(by=editor, note="Needs a second source.")
+    story.submit(by=writer)
+    story = Article.objects.get(pk=story.pk)
+    assert story.state == Status.IN_REVIEW
+    assert story.changes_requested_at is None and story.changes_requested_by is None
+    assert story.changes_requested_note == ""
+    # The note stays in the conversation and the trail.
+    assert [note.text for note in story.notes.all()] == ["Needs a second source."]
+    assert story.audit_entries.get(action="send_back").note == "Needs a second source."
+
+
+def test_the_send_back_note_is_the_story_s_first_note(story_in, editor):
+    story = story_in(Status.IN_REVIEW)
+    story.send_back(by=editor, note="Tighten the intro.")
+    [note] = story.notes.all()
+    assert (note.author, note.text) == (editor, "Tighten the intro.")
+    assert note.created_at == story.changes_requested_at
+
+
+def test_changes_requested_fields_are_not_editable_in_forms():
+    for name in ["changes_requested_at", "changes_requested_by", "changes_requested_note"]:
+        assert not Article._meta.get_field(name).editable, name
+
+
+def test_queryset_separates_drafts_in_progress_from_changes_requested(
+    story_in, editor, make_article
+):
+    written = story_in(Status.DRAFT)
+    sent_back = story_in(Status.IN_REVIEW)
+    sent_back.send_back(by=editor, note="Shorter, please.")
+    make_article()  # published: neither
+    assert list(Article.objects.changes_requested()) == [sent_back]
+    assert list(Article.objects.in_progress()) == [written]
+    counts = Article.objects.state_counts()
+    assert counts["changes_requested"] == 1 and counts[Status.DRAFT] == 1

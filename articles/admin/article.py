@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from articles.admin.budget import BudgetAdminMixin
 from articles.admin.filters import PublishedYearFilter
 from articles.admin.forms import ArticleForm
 from articles.admin.pagination import EstimatedCountPaginator
@@ -13,6 +14,7 @@ from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.thumbnails import thumbnail
 from articles.admin.workflow import MyStoriesFilter, StateFilter, WorkflowAdminMixin
 from articles.models import Article, ArticlePhoto, Byline, Status
+from articles.models.assignments import ASSIGNMENT_FIELDS
 from articles.search import matching
 
 
@@ -47,7 +49,7 @@ class ArticlePhotoInline(StoryPartInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
+class ArticleAdmin(StoryPhotoRights, BudgetAdminMixin, WorkflowAdminMixin, RevisionAdminMixin):
     form = ArticleForm
     paginator = EstimatedCountPaginator
     # Half Django's 100: the rows, not the query, are most of the page's time.
@@ -112,6 +114,7 @@ class ArticleAdmin(StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
             },
         ),
         ("Metadata", {"fields": ["section", "tags", "source", "created_at"]}),
+        ("Assignment", {"fields": ["assigned_to", "due_at", "target_words", "length"]}),
     ]
 
     class Media:
@@ -131,7 +134,10 @@ class ArticleAdmin(StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
         return matching(queryset, search_term), False
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [*super().get_readonly_fields(request, obj), "body_as_read"]
+        fields = [*super().get_readonly_fields(request, obj), "body_as_read", "length"]
+        # Who writes what, by when and how long is the desk's to say.
+        if not request.user.has_perm("articles.approve_article"):
+            fields += ASSIGNMENT_FIELDS
         # Placing stories on the front page is the desk's decision, not the writer's.
         if not request.user.has_perm("articles.edit_any_article"):
             fields.append("is_top_story")
@@ -201,6 +207,11 @@ class ArticleAdmin(StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
     def lead_thumbnail(self, obj):
         return thumbnail(obj.lead_photo, size=60)
 
+    @admin.display(description="Length")
+    def length(self, obj):
+        words = f"{obj.word_count} words"
+        return f"{words} of {obj.target_words}" if obj.target_words else words
+
     @admin.display(description="Being edited by")
     def editing(self, obj):
         holder = obj.lock_holder()
@@ -212,6 +223,8 @@ class ArticleAdmin(StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
         obj.updated_by = request.user
         obj.record_edit()
         super().save_model(request, obj, form, change)
+        if set(ASSIGNMENT_FIELDS) & set(form.changed_data):
+            obj.record_assignment(by=request.user)
 
     def response_change(self, request, obj):
         # Leaving the page ends the edit; "Save and continue editing" keeps it.

@@ -1,7 +1,5 @@
-"""The workflow in the admin: buttons for the transitions a user may make, the story budget,
-list filters and bulk actions. Every one of them goes through the story's transition methods."""
-
-from datetime import timedelta
+"""The workflow in the admin: buttons for the transitions a user may make, notes, list filters
+and bulk actions. Every one of them goes through the story's transition methods."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,16 +7,19 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from articles.models import Article, Status, WorkflowError
+from articles.models import Status, WorkflowError
 from articles.models.article import STATE_LABELS
 from articles.models.locking import StaleEditError
 from articles.models.workflow import PAST, RULES, when
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField()
 
 
 class TransitionForm(forms.Form):
@@ -53,7 +54,10 @@ def done_message(story, action):
 
 
 def state_badge(story):
-    return format_html('<span class="state state-{}">{}</span>', story.state, story.state_label)
+    badge = format_html('<span class="state state-{}">{}</span>', story.state, story.state_label)
+    if story.is_overdue():
+        badge += format_html(' <span class="flag flag-overdue">{}</span>', "Overdue")
+    return badge
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -65,6 +69,10 @@ class StateFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
+        if value == "changes_requested":
+            return queryset.changes_requested()
+        if value == Status.DRAFT:
+            return queryset.in_progress()
         if value == "scheduled":
             return queryset.scheduled()
         if value == "embargoed":
@@ -81,10 +89,14 @@ class MyStoriesFilter(admin.SimpleListFilter):
     parameter_name = "mine"
 
     def lookups(self, request, model_admin):
-        return [("1", "My stories")]
+        return [("1", "My stories"), ("assigned", "Assigned to me")]
 
     def queryset(self, request, queryset):
-        return queryset.written_by(request.user) if self.value() == "1" else queryset
+        if self.value() == "1":
+            return queryset.written_by(request.user)
+        if self.value() == "assigned":
+            return queryset.filter(assigned_to=request.user)
+        return queryset
 
 
 class WorkflowAdminMixin:
@@ -95,11 +107,6 @@ class WorkflowAdminMixin:
     def get_urls(self):
         return [
             path(
-                "budget/",
-                self.admin_site.admin_view(self.budget_view),
-                name="articles_article_budget",
-            ),
-            path(
                 "<int:pk>/take-over/",
                 self.admin_site.admin_view(require_POST(self.take_over_view)),
                 name="articles_article_take_over",
@@ -108,6 +115,11 @@ class WorkflowAdminMixin:
                 "<int:pk>/lock/",
                 self.admin_site.admin_view(require_POST(self.lock_view)),
                 name="articles_article_lock",
+            ),
+            path(
+                "<int:pk>/notes/",
+                self.admin_site.admin_view(require_POST(self.note_view)),
+                name="articles_article_note",
             ),
             path(
                 "<int:pk>/workflow/<str:action>/",
@@ -142,6 +154,21 @@ class WorkflowAdminMixin:
             else:
                 messages.success(request, done_message(story, action))
         return redirect("admin:articles_article_change", story.pk)
+
+    def note_view(self, request, pk):
+        """Leave a note on the story; its writers and editors are told by mail."""
+        story = get_object_or_404(self.get_queryset(request), pk=pk)
+        form = NoteForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Write the note before adding it.")
+        else:
+            try:
+                story.add_note(by=request.user, text=form.cleaned_data["text"])
+            except (WorkflowError, PermissionDenied) as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, "Your note was added.")
+        return redirect(reverse("admin:articles_article_change", args=[story.pk]) + "#notes")
 
     def take_over_view(self, request, pk):
         story = get_object_or_404(self.get_queryset(request), pk=pk)
@@ -185,35 +212,13 @@ class WorkflowAdminMixin:
                 "show_checklist": story.status in {Status.DRAFT, Status.IN_REVIEW, Status.APPROVED},
                 "audit_entries": story.audit_entries.select_related("by"),
                 "corrections": story.corrections.all(),
+                "notes": story.notes.select_related("author"),
+                "can_note": story.can_preview(request.user),
                 "can_preview": story.can_preview(request.user),
                 "time_zone": timezone.get_current_timezone_name(),
                 "lock_refresh_seconds": story.lock_lifetime().total_seconds() // 3,
             }
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def budget_view(self, request):
-        if not request.user.has_perm("articles.approve_article"):
-            raise PermissionDenied
-        now = timezone.now()
-        soon = now + timedelta(hours=48)
-        stories = Article.objects.select_related("section", "submitted_by")
-        start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-        counts = Article.objects.state_counts(now)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Story budget",
-            "opts": self.model._meta,
-            "counts": [(STATE_LABELS[key], key, count) for key, count in counts.items()],
-            "review_queue": stories.in_review().order_by("submitted_at", "pk"),
-            "scheduled": stories.scheduled(now).filter(publish_at__lte=soon).order_by("publish_at"),
-            "embargoed": stories.embargoed(now)
-            .filter(embargo_until__lte=soon)
-            .order_by("embargo_until"),
-            "published_today": stories.published(now)
-            .filter(first_published_at__gte=start_of_day)
-            .order_by("-first_published_at"),
-        }
-        return TemplateResponse(request, "admin/articles/article/budget.html", context)
 
     def _bulk(self, request, queryset, action):
         done, refused = 0, []

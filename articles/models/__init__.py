@@ -1,5 +1,6 @@
 from articles.models.addresses import FormerSlug
 from articles.models.article import Article, ArticleQuerySet, Byline, Status
+from articles.models.notes import StoryNote
 from articles.models.people import Author
 from articles.models.photos import ArticlePhoto, Photo, PhotoChange, format_credit
 from articles.models.renditions import Rendition
@@ -28,6 +29,7 @@ __all__ = [
     "Rendition",
     "Section",
     "Status",
+    "StoryNote",
     "WorkflowError",
     "format_credit",
 ]

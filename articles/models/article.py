@@ -14,6 +14,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from articles.caching import content_changed
+from articles.models.assignments import Assignment
 from articles.models.locking import EditLocking
 from articles.models.stamps import stamped_by
 from articles.models.status import Status
@@ -40,7 +41,11 @@ CARD_FIELDS = (
     # Files the card's kept HTML (articles.fragments).
     "version",
 )
-STATE_LABELS = dict(Status.choices) | {"scheduled": "Scheduled", "embargoed": "Embargoed"}
+STATE_LABELS = dict(Status.choices) | {
+    "changes_requested": "Changes requested",
+    "scheduled": "Scheduled",
+    "embargoed": "Embargoed",
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,11 @@ def scheduled_q(now):
 
 def embargoed_q(now):
     return models.Q(status__in=EMBARGOABLE, embargo_until__gt=now)
+
+
+# A draft the desk sent back, not yet submitted again; other drafts are still being written.
+CHANGES_REQUESTED = models.Q(status=Status.DRAFT, changes_requested_at__isnull=False)
+IN_PROGRESS = models.Q(status=Status.DRAFT, changes_requested_at__isnull=True)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -76,8 +86,20 @@ class ArticleQuerySet(models.QuerySet):
     def embargoed(self, now=None):
         return self.filter(embargoed_q(now or timezone.now()))
 
+    def in_progress(self):
+        """Drafts being written, assigned ones included; not those sent back."""
+        return self.filter(IN_PROGRESS)
+
+    def changes_requested(self):
+        """Drafts the desk sent back with a note, not yet submitted again."""
+        return self.filter(CHANGES_REQUESTED)
+
     def in_review(self):
         return self.filter(status=Status.IN_REVIEW)
+
+    def overdue(self, now=None):
+        """Assigned work whose due time has passed and which is not yet submitted."""
+        return self.filter(status=Status.DRAFT, due_at__lte=now or timezone.now())
 
     def tags(self):
         """The tags these stories carry: `published().tags()` are the tags readers may see."""
@@ -94,19 +116,23 @@ class ArticleQuerySet(models.QuerySet):
         return Author.objects.filter(models.Exists(self.filter(authors=models.OuterRef("pk"))))
 
     def written_by(self, user):
-        """Stories the user created or has a byline on.
+        """Stories the user created, has a byline on or is assigned.
 
-        One list of ids from two indexed lookups: an OR across the byline join needed a
+        One list of ids from indexed lookups: an OR across the byline join needed a
         DISTINCT over the whole archive (5.9 s for "My stories" at a million stories).
         """
         created = Article.objects.filter(created_by=user).values("pk")
+        assigned = Article.objects.filter(assigned_to=user).values("pk")
         bylined = Byline.objects.filter(author__user=user).values("article_id")
-        return self.filter(pk__in=created.union(bylined))
+        return self.filter(pk__in=created.union(assigned, bylined))
 
     def state_counts(self, now=None):
         """How many stories stand in each state, scheduled and embargoed included."""
         now = now or timezone.now()
         counts = {status: models.Count("pk", filter=models.Q(status=status)) for status in Status}
+        # "Draft" counts the drafts being written; those sent back are counted on their own.
+        counts[Status.DRAFT] = models.Count("pk", filter=IN_PROGRESS)
+        counts["changes_requested"] = models.Count("pk", filter=CHANGES_REQUESTED)
         # "Published" counts what readers can see; the rest are scheduled or embargoed.
         counts[Status.PUBLISHED] = models.Count(
             "pk",
@@ -325,7 +351,7 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
 # Every save keeps a revision with its bylines and photo uses. Tags are left out: taggit's
 # manager does not serialise (it would store "None").
 @reversion.register(follow=["byline_set", "photos"], exclude=["tags"])
-class Article(EditorialWorkflow, EditLocking):
+class Article(EditorialWorkflow, Assignment, EditLocking):
     headline = models.CharField(max_length=255, validators=[no_line_breaks])
     slug = models.SlugField(
         max_length=255, unique=True, help_text="The last part of the story's web address."
@@ -515,8 +541,11 @@ class Article(EditorialWorkflow, EditLocking):
 
     @property
     def state(self):
-        """The state as an editor thinks of it: scheduled and embargoed included."""
+        """The state as an editor thinks of it: changes requested, scheduled and embargoed
+        included."""
         now = timezone.now()
+        if self.status == Status.DRAFT and self.changes_requested_at:
+            return "changes_requested"
         if self.embargo_until and self.embargo_until > now and self.status in EMBARGOABLE:
             return "embargoed"
         if self.status == Status.PUBLISHED and self.publish_at and self.publish_at > now:

@@ -64,6 +64,9 @@ WORKFLOW_FIELDS = [
     "withdrawn_at",
     "withdrawn_by",
     "withdrawal_reason",
+    "changes_requested_at",
+    "changes_requested_by",
+    "changes_requested_note",
 ]
 
 LOCK_FIELDS = ["locked_by_id", "locked_at"]
@@ -100,6 +103,11 @@ class EditorialWorkflow(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawn_by = stamped_by()
     withdrawal_reason = models.TextField(blank=True, editable=False)
+    # Set when the desk sends the story back, cleared when it is submitted again: a draft with
+    # these is "changes requested" (a state derived like "scheduled", not a status).
+    changes_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    changes_requested_by = stamped_by()
+    changes_requested_note = models.TextField(blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -110,6 +118,8 @@ class EditorialWorkflow(models.Model):
         if not user.is_authenticated:
             return False
         if self.created_by_id == user.pk:
+            return True
+        if self.assigned_to_id == user.pk:
             return True
         return self.pk is not None and self.byline_set.filter(author__user=user).exists()
 
@@ -188,6 +198,8 @@ class EditorialWorkflow(models.Model):
     def submit(self, *, by):
         def apply(story, now):
             story.submitted_at, story.submitted_by = now, by
+            story.changes_requested_at = story.changes_requested_by = None
+            story.changes_requested_note = ""
             # Placement is the desk's: a top-story flag a writer's draft carries (set before
             # writers lost the field, or brought back with an old revision) stays behind.
             if not by.has_perm("articles.edit_any_article"):
@@ -198,9 +210,18 @@ class EditorialWorkflow(models.Model):
         )
 
     def send_back(self, *, by, note):
+        """Return the story to its writers as "changes requested", the note saying which."""
         if not note.strip():
             raise WorkflowError("Say what needs to change: a note is required to send back.")
-        return self._transition("send_back", by=by, to=Status.DRAFT, note=note)
+
+        def apply(story, now):
+            story.changes_requested_at, story.changes_requested_by = now, by
+            story.changes_requested_note = note
+            # The conversation about the story is read in one place: its notes. The send-back
+            # mail already carries this one, so it is not mailed again as a note.
+            story.notes.create(author=by, text=note, created_at=now)
+
+        return self._transition("send_back", by=by, to=Status.DRAFT, apply=apply, note=note)
 
     def approve(self, *, by):
         def apply(story, now):
@@ -272,6 +293,18 @@ class EditorialWorkflow(models.Model):
             Correction.objects.create(article=story, text=text, created_at=now, created_by=by)
 
         return self._transition("correct", by=by, to=None, apply=apply, note=text)
+
+    def add_note(self, *, by, text):
+        """Leave a note for the story's writers and editors; readers never see notes."""
+        # Whoever may see the story in the newsroom may take part: its editors and writers.
+        if not self.can_preview(by):
+            raise PermissionDenied("You are not allowed to leave a note on this story.")
+        if not text.strip():
+            raise WorkflowError("A note needs its text.")
+        with transaction.atomic():
+            note = self.notes.create(author=by, text=text, created_at=timezone.now())
+            transaction.on_commit(lambda: notify("note", self, by=by, note=text))
+        return note
 
     def _transition(self, action, *, by, to, apply=None, note="", also=()):
         """Run one step; `to=None` keeps the status (or lets `apply` choose it); `also` names
@@ -345,6 +378,7 @@ PAST = {
     "unschedule": "unscheduled",
     "delete": "deleted",
     "recover": "recovered",
+    "assign": "assigned",
 }
 
 
