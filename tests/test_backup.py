@@ -228,3 +228,24 @@ def test_restore_refuses_a_site_with_any_content(archive_of_a_site, content):
         everything(),
         sorted(get_user_model().objects.values_list("username", "password")),
     ) == before
+
+
+def test_a_site_on_object_storage_restores_into_an_empty_site_and_bucket(
+    restorable_db, s3_media, tmp_path
+):
+    call_command("load_demo", stdout=io.StringIO())
+    before, files_before = everything(), s3_media.bucket.files()
+    assert any(name.startswith("photos/") for name in files_before)
+    assert any(name.startswith("renditions/") for name in files_before)
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+
+    # A new site: migrated, nothing else, and an empty bucket.
+    call_command("flush", interactive=False, verbosity=0)
+    sync_roles(django_apps)
+    ContentType.objects.clear_cache()
+    bucket = s3_media.use_new_bucket()
+    call_command("restore", str(archive), stdout=io.StringIO())
+
+    assert everything() == before
+    assert bucket.files() == files_before
