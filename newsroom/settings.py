@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -174,6 +175,45 @@ STORAGES = {
     },
 }
 
+# Uploads and renditions: this machine's disk (MEDIA_ROOT) by default, or an S3-compatible bucket
+# that every app server shares (MEDIA_STORAGE=s3). Keys come from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or boto3's own chain (an instance role, ~/.aws).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE == "s3":
+    _S3_ENDPOINT = env.str("AWS_S3_ENDPOINT_URL", default="").rstrip("/")
+    _S3_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="").strip("/")
+    _S3_OPTIONS = {
+        "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "location": env.str("AWS_LOCATION", default="").strip("/"),
+        # Readers load pictures straight from the bucket or its CDN: plain URLs, no signatures.
+        "querystring_auth": False,
+        # A name is never reused for other bytes (random names for originals, content-addressed
+        # renditions): never overwrite, as on disk, and let browsers and CDNs keep files a year.
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    if _S3_ENDPOINT:
+        # Path-style URLs (endpoint/bucket/name) work with every S3-compatible server.
+        _S3_OPTIONS |= {"endpoint_url": _S3_ENDPOINT, "addressing_style": "path"}
+    if _S3_DOMAIN:
+        _S3_OPTIONS["custom_domain"] = _S3_DOMAIN
+        _S3_OPTIONS["url_protocol"] = env.str("AWS_S3_URL_PROTOCOL", default="https:")
+        MEDIA_URL = f"{_S3_OPTIONS['url_protocol']}//{_S3_DOMAIN}/"
+    elif _S3_ENDPOINT:
+        MEDIA_URL = f"{_S3_ENDPOINT}/{_S3_OPTIONS['bucket_name']}/"
+    else:
+        raise ImproperlyConfigured(
+            "With MEDIA_STORAGE=s3, set AWS_S3_CUSTOM_DOMAIN (the CDN or bucket host readers "
+            "load pictures from) or AWS_S3_ENDPOINT_URL."
+        )
+    if _S3_OPTIONS["location"]:
+        MEDIA_URL += f"{_S3_OPTIONS['location']}/"
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _S3_OPTIONS}
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE is local or s3, not {MEDIA_STORAGE!r}.")
+_MEDIA_ORIGINS = [f"{_url.scheme}://{_url.netloc}"] if (_url := urlsplit(MEDIA_URL)).netloc else []
+
 # Tests run with DEBUG forced off; decide from the configured value so they need no collectstatic.
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
@@ -224,7 +264,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:"],
+    # Pictures from object storage or its CDN when media live there.
+    "img-src": [CSP.SELF, "data:", *_MEDIA_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
