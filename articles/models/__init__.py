@@ -11,6 +11,7 @@ from articles.models.workflow import (
     ImmutableError,
     WorkflowError,
 )
+from articles.models.working_copies import WorkingCopy
 
 __all__ = [
     "Article",
@@ -29,5 +30,6 @@ __all__ = [
     "Section",
     "Status",
     "WorkflowError",
+    "WorkingCopy",
     "format_credit",
 ]
