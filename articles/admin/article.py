@@ -12,6 +12,7 @@ from articles.admin.photo_rights import StoryPhotoRights
 from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.thumbnails import thumbnail
 from articles.admin.workflow import MyStoriesFilter, StateFilter, WorkflowAdminMixin
+from articles.admin.working_copies import WorkingCopyAdminMixin
 from articles.models import Article, ArticlePhoto, Byline, Status
 from articles.search import matching
 
@@ -47,7 +48,7 @@ class ArticlePhotoInline(StoryPartInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
+class ArticleAdmin(WorkingCopyAdminMixin, StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
     form = ArticleForm
     paginator = EstimatedCountPaginator
     # Half Django's 100: the rows, not the query, are most of the page's time.
