@@ -183,8 +183,9 @@ def test_no_offer_without_a_copy_and_none_for_another_users(draft, editor, manag
 
 def test_saving_the_story_deletes_the_copy_and_the_offer(draft, editor):
     client = client_for(editor)
-    keep(client, draft, {"headline": "Typed headline"})
+    assert keep(client, draft, {"headline": "Typed headline"}).status_code == 200
     page = client.get(change_url(draft))
+    assert offer(page.content.decode()) is not None
     saved = client.post(change_url(draft), form_data(page, headline="Typed headline"))
     assert saved.status_code == 302
     assert not WorkingCopy.objects.exists()
@@ -204,7 +205,7 @@ def test_a_late_keep_from_a_page_saved_since_is_refused(draft, editor):
 
 def test_saving_a_new_story_deletes_the_add_forms_copy(editor, make_section):
     client = client_for(editor)
-    keep(client, None, {"headline": "New story"})
+    assert keep(client, None, {"headline": "New story"}).status_code == 200
     response = client.post(
         "/admin/articles/article/add/",
         {
@@ -239,7 +240,7 @@ def test_a_copy_typed_into_an_older_version_says_so(draft, editor, managing_edit
 
 
 def test_no_offer_on_a_story_the_user_may_not_edit(draft, writer):
-    keep(client_for(writer), draft, {"headline": "Mine"})
+    assert keep(client_for(writer), draft, {"headline": "Mine"}).status_code == 200
     draft.submit(by=writer)
     html = client_for(writer).get(change_url(draft)).content.decode()
     assert 'id="working-copy"' not in html
@@ -254,6 +255,6 @@ def test_abandoned_copies_go_when_another_is_kept(draft, editor, managing_editor
 
 
 def test_deleting_the_story_deletes_its_copies(draft, editor):
-    keep(client_for(editor), draft, {"headline": "Typed"})
+    assert keep(client_for(editor), draft, {"headline": "Typed"}).status_code == 200
     draft.delete(by=editor)
     assert not WorkingCopy.objects.exists()
