@@ -13,6 +13,7 @@ from articles.admin.photo_rights import StoryPhotoRights
 from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.thumbnails import thumbnail
 from articles.admin.workflow import MyStoriesFilter, StateFilter, WorkflowAdminMixin
+from articles.admin.working_copies import WorkingCopyAdminMixin
 from articles.models import Article, ArticlePhoto, Byline, Status
 from articles.models.assignments import ASSIGNMENT_FIELDS
 from articles.search import matching
@@ -49,7 +50,13 @@ class ArticlePhotoInline(StoryPartInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryPhotoRights, BudgetAdminMixin, WorkflowAdminMixin, RevisionAdminMixin):
+class ArticleAdmin(
+    WorkingCopyAdminMixin,
+    StoryPhotoRights,
+    BudgetAdminMixin,
+    WorkflowAdminMixin,
+    RevisionAdminMixin,
+):
     form = ArticleForm
     paginator = EstimatedCountPaginator
     # Half Django's 100: the rows, not the query, are most of the page's time.

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0017_hand_made_redirects'),
+        ('articles', '0018_working_copy'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,6 +12,7 @@ from articles.models.workflow import (
     ImmutableError,
     WorkflowError,
 )
+from articles.models.working_copies import WorkingCopy
 
 __all__ = [
     "Article",
@@ -31,5 +32,6 @@ __all__ = [
     "Status",
     "StoryNote",
     "WorkflowError",
+    "WorkingCopy",
     "format_credit",
 ]
