@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from articles.admin.filters import PublishedYearFilter
 from articles.admin.forms import ArticleForm
 from articles.admin.pagination import EstimatedCountPaginator
+from articles.admin.photo_desk import PhotoDeskAdminMixin
 from articles.admin.photo_rights import StoryPhotoRights
 from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.thumbnails import thumbnail
@@ -47,7 +48,7 @@ class ArticlePhotoInline(StoryPartInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
+class ArticleAdmin(StoryPhotoRights, PhotoDeskAdminMixin, WorkflowAdminMixin, RevisionAdminMixin):
     form = ArticleForm
     paginator = EstimatedCountPaginator
     # Half Django's 100: the rows, not the query, are most of the page's time.
