@@ -6,6 +6,7 @@ then EXIF (what cameras write, often with placeholders).
 """
 
 import contextlib
+import re
 from dataclasses import asdict, dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -93,8 +94,65 @@ def read_metadata(image: Image.Image) -> PhotoMetadata:
         found.pop("licence_url", None)
     if not found.get("credit"):
         # Agencies print "Jane Doe/AP" when no credit line was written: the same facts.
-        found["credit"] = "/".join(filter(None, [found.get("creator"), found.get("source")]))
+        found["credit"] = newsroom_credit(
+            creator=found.get("creator", ""), source=found.get("source", "")
+        )
     return PhotoMetadata(**found)
+
+
+# "Photo: ", "Photo by ", "By ", "©": words around a name, not part of it.
+_CREDIT_PREFIX = re.compile(
+    r"^(?:(?:photo(?:graph)?s?|pictures?|images?)\s*(?:by\b|:)|by\b|©|\(c\)|copyright\b)\s*",
+    re.IGNORECASE,
+)
+_NOTICE_WORDS = re.compile(
+    r"©|\(c\)|\bcopyright\b|\ball rights reserved\b|\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\b",
+    re.IGNORECASE,
+)
+
+
+def newsroom_credit(*, credit="", creator="", source=""):
+    """The credit line as a newsroom writes it, from what a file says: photographer and
+    agency as "Kim Hong-ji/Reuters", or whichever of the two is known.
+
+    A credit that already names the photographer ("REUTERS/Kim Hong-ji", "AP Photo/Jane Doe")
+    is the agency's own wording and stays as written; names keep the file's spelling and case.
+    """
+    credit, source = _bare(credit), _bare(source)
+    parts = [part for part in map(_bare, creator.split("/")) if part]
+    if credit and [credit.casefold()] == [part.casefold() for part in parts]:
+        # The credit is the by-line again: a freelance's own file, or an agency's ("REUTERS").
+        supplier = source if source and not _overlap(source, credit) else ""
+        return f"{credit}/{supplier}" if supplier else credit
+    agency = credit or source
+    # A by-line may carry the agency too: "Jane Doe / AFP".
+    parts = [part for part in parts if not _same(part, credit) and not _same(part, source)]
+    if not agency and len(parts) > 1:
+        agency = parts.pop()
+    person = "/".join(parts)
+    if not person:
+        return agency
+    names = [name.strip().casefold() for name in person.split(",")]
+    if credit and any(name and name in credit.casefold() for name in names):
+        return credit
+    return f"{person}/{agency}" if agency else person
+
+
+def copyright_holder(notice):
+    """Who a copyright notice names: "© 2023 Reuters. All rights reserved." -> "Reuters"."""
+    return " ".join(_NOTICE_WORDS.sub(" ", notice).split()).strip(" .,;:-–")
+
+
+def _bare(text):
+    return _CREDIT_PREFIX.sub("", _tidy(text)).strip()
+
+
+def _same(one, other):
+    return bool(one) and one.casefold() == other.casefold()
+
+
+def _overlap(one, other):
+    return one.casefold() in other.casefold() or other.casefold() in one.casefold()
 
 
 def _tidy(value):

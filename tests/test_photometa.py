@@ -8,6 +8,8 @@ from articles.photometa import (
     EXIF_COPYRIGHT,
     EXIF_DESCRIPTION,
     PhotoMetadata,
+    copyright_holder,
+    newsroom_credit,
     read_metadata,
     to_exif,
     to_xmp,
@@ -174,3 +176,72 @@ def test_what_we_write_into_files_reads_back_the_same():
 
 def test_exif_artist_falls_back_to_the_credit():
     assert to_exif(PhotoMetadata(credit="Reuters"))[EXIF_ARTIST] == "Reuters"
+
+
+# The credit as a newsroom writes it
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        # IPTC By-line + Credit, as Reuters and Yonhap send them.
+        ({"creator": "Kim Hong-ji", "credit": "Reuters"}, "Kim Hong-ji/Reuters"),
+        # XMP dc:creator + photoshop:Credit, with photoshop:Source naming the desk.
+        (
+            {"creator": "Kim Hong-Ji", "credit": "Reuters", "source": "Reuters Pictures"},
+            "Kim Hong-Ji/Reuters",
+        ),
+        ({"credit": "Reuters"}, "Reuters"),
+        ({"source": "AFP"}, "AFP"),
+        ({"creator": "Jane Doe"}, "Jane Doe"),
+        ({}, ""),
+        # The agency as it writes itself, never twice.
+        ({"creator": "REUTERS", "credit": "Reuters"}, "Reuters"),
+        ({"creator": "Jane Doe", "credit": "REUTERS"}, "Jane Doe/REUTERS"),
+        ({"creator": "REUTERS", "credit": "REUTERS", "source": "Reuters"}, "REUTERS"),
+        # Credit lines that already name both stay as the agency wrote them.
+        ({"creator": "Kim Hong-ji", "credit": "REUTERS/Kim Hong-ji"}, "REUTERS/Kim Hong-ji"),
+        ({"creator": "Jane Doe", "credit": "AP Photo/Jane Doe"}, "AP Photo/Jane Doe"),
+        ({"credit": "AP Photo/Jane Doe"}, "AP Photo/Jane Doe"),
+        (
+            {"creator": "John Smith", "credit": "AFP via Getty Images"},
+            "John Smith/AFP via Getty Images",
+        ),
+        # Words around a name are not part of it.
+        ({"creator": "Photo by Jane Doe", "credit": "AP"}, "Jane Doe/AP"),
+        ({"creator": "By Jane Doe", "source": "AP"}, "Jane Doe/AP"),
+        ({"creator": "Jane Doe", "credit": "Photo: Reuters"}, "Jane Doe/Reuters"),
+        ({"credit": "© Reuters"}, "Reuters"),
+        # A by-line that carries its agency.
+        ({"creator": "Jane Doe / AFP"}, "Jane Doe/AFP"),
+        ({"creator": "Jane Doe / AFP", "credit": "AFP"}, "Jane Doe/AFP"),
+        # A freelance's own file: the credit is the photographer; the supplier follows.
+        ({"creator": "Jane Doe", "credit": "Jane Doe", "source": "Polaris"}, "Jane Doe/Polaris"),
+        ({"creator": "Jane Doe", "credit": "Jane Doe"}, "Jane Doe"),
+        # Two photographers, one of them already in the credit.
+        ({"creator": "Jane Doe, John Roe", "credit": "Jane Doe/AP"}, "Jane Doe/AP"),
+        ({"creator": "Jane Doe, John Roe", "credit": "AP"}, "Jane Doe, John Roe/AP"),
+    ],
+)
+def test_newsroom_credit_names_photographer_then_agency(fields, expected):
+    assert newsroom_credit(**fields) == expected
+
+
+def test_a_file_without_a_credit_line_reads_as_the_newsroom_writes_it():
+    data = with_iptc(jpeg_bytes(), {(2, 80): "Photo by Jane Doe", (2, 115): "AP"})
+    assert read(data).credit == "Jane Doe/AP"
+
+
+@pytest.mark.parametrize(
+    ("notice", "holder"),
+    [
+        ("© 2023 Reuters", "Reuters"),
+        ("© 2023 Reuters. All rights reserved.", "Reuters"),
+        ("Copyright 2024 The Associated Press", "The Associated Press"),
+        ("(c) Jane Doe 2019-2021", "Jane Doe"),
+        ("Jane Doe; Daily News", "Jane Doe; Daily News"),
+        ("", ""),
+    ],
+)
+def test_the_copyright_holder_is_who_the_notice_names(notice, holder):
+    assert copyright_holder(notice) == holder

@@ -9,6 +9,7 @@ from articles.admin.budget import BudgetAdminMixin
 from articles.admin.filters import PublishedYearFilter
 from articles.admin.forms import ArticleForm
 from articles.admin.pagination import EstimatedCountPaginator
+from articles.admin.photo_desk import PhotoDeskAdminMixin
 from articles.admin.photo_rights import StoryPhotoRights
 from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.thumbnails import thumbnail
@@ -53,6 +54,7 @@ class ArticlePhotoInline(StoryPartInline):
 class ArticleAdmin(
     WorkingCopyAdminMixin,
     StoryPhotoRights,
+    PhotoDeskAdminMixin,
     BudgetAdminMixin,
     WorkflowAdminMixin,
     RevisionAdminMixin,

@@ -13,7 +13,7 @@ def thumbnail(photo, size=80, *, focal_point=False):
     """
     if not photo or not photo.image:
         return "—"
-    small = photo.rendition(size * 2)
+    url = thumbnail_url(photo, size)
     if focal_point:
         # static/articles/admin/focal-point.js reads these to draw and move the marker.
         return format_html(
@@ -21,16 +21,24 @@ def thumbnail(photo, size=80, *, focal_point=False):
             '<img src="{}" alt="" style="max-width:{}px;max-height:{}px;display:block;'
             'cursor:crosshair" data-focal-point title="Click the subject to keep it in '
             'cropped versions"></span>',
-            small.url if small else photo.image.url,
+            url,
             size,
             size,
         )
     return format_html(
         '<img src="{}" alt="" style="max-width:{}px;max-height:{}px;object-fit:cover">',
-        small.url if small else photo.image.url,
+        url,
         size,
         size,
     )
+
+
+def thumbnail_url(photo, size=80):
+    """The address of the picture to show in a box `size` pixels wide; empty without a file."""
+    if not photo or not photo.image:
+        return ""
+    small = photo.rendition(size * 2)
+    return small.url if small else photo.image.url
 
 
 def rights_badge(photo, now=None):

@@ -162,6 +162,9 @@ class Photo(models.Model):
     _saved_image_name = None
     # The fields the last new file filled in, for the admin to tell the editor.
     filled_from_file = ()
+    # Off when whoever saves has been shown the file's own metadata and confirmed each field
+    # (the photo desk): a field they emptied stays empty.
+    fills_from_file = True
 
     def __str__(self):
         label = self.caption or self.alt_text or (self.image.name if self.image else "Photo")
@@ -172,7 +175,7 @@ class Photo(models.Model):
             self.width = self.height = None
             self.content_hash = ""
         elif self.image.name != self._saved_image_name:
-            self.filled_from_file = self.take_file_facts()
+            self.filled_from_file = self.take_file_facts(fill_empty_fields=self.fills_from_file)
         # The row, the new file and its renditions stand or fall together: a file written
         # here is deleted if this save fails or the caller's transaction rolls back.
         with transaction.atomic(using=kwargs.get("using")):
