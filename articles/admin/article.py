@@ -10,6 +10,7 @@ from articles.admin.forms import ArticleForm
 from articles.admin.pagination import EstimatedCountPaginator
 from articles.admin.photo_rights import StoryPhotoRights
 from articles.admin.revisions import RevisionAdminMixin
+from articles.admin.story_screen import StoryScreenMixin
 from articles.admin.thumbnails import thumbnail
 from articles.admin.workflow import MyStoriesFilter, StateFilter, WorkflowAdminMixin
 from articles.models import Article, ArticlePhoto, Byline, Status
@@ -47,7 +48,7 @@ class ArticlePhotoInline(StoryPartInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryPhotoRights, WorkflowAdminMixin, RevisionAdminMixin):
+class ArticleAdmin(StoryPhotoRights, StoryScreenMixin, WorkflowAdminMixin, RevisionAdminMixin):
     form = ArticleForm
     paginator = EstimatedCountPaginator
     # Half Django's 100: the rows, not the query, are most of the page's time.
