@@ -168,6 +168,9 @@
   }
   const editor = () => form.querySelector(".prose-editor .ProseMirror");
   new MutationObserver(function (records) {
+    // The editor's typing area is named by the body's label (it comes with no name of its own).
+    const area = editor();
+    if (area && !area.hasAttribute("aria-label")) area.setAttribute("aria-label", "Body");
     if (!records.some((record) => editor() && editor().contains(record.target))) return;
     if (touched) changed();
     else counts.forEach((update) => update());
