@@ -12,6 +12,7 @@ from articles.admin.pagination import EstimatedCountPaginator
 from articles.admin.photo_desk import PhotoDeskAdminMixin
 from articles.admin.photo_rights import StoryPhotoRights
 from articles.admin.revisions import RevisionAdminMixin
+from articles.admin.story_screen import StoryScreenMixin
 from articles.admin.thumbnails import thumbnail
 from articles.admin.workflow import MyStoriesFilter, StateFilter, WorkflowAdminMixin
 from articles.admin.working_copies import WorkingCopyAdminMixin
@@ -55,6 +56,7 @@ class ArticleAdmin(
     WorkingCopyAdminMixin,
     StoryPhotoRights,
     PhotoDeskAdminMixin,
+    StoryScreenMixin,
     BudgetAdminMixin,
     WorkflowAdminMixin,
     RevisionAdminMixin,

@@ -169,29 +169,36 @@ class EditorialWorkflow(models.Model):
 
     # The checklist.
 
-    def publish_problems(self, now=None):
-        """Every reason the story cannot be published, in the words an editor needs."""
+    def publish_problems(self, now=None, *, bylines=None, photos=None):
+        """Every reason the story cannot be published, in the words an editor needs.
+
+        `bylines` (authors) and `photos` (the gallery's photos) stand in for the saved ones:
+        the story screen asks about the rows of a form not saved yet.
+        """
+        if bylines is None:
+            bylines = self.pk is not None and self.byline_set.exists()
         problems = [
             message
             for missing, message in [
                 (not self.headline.strip(), "it needs a headline"),
                 (not self.dek.strip(), "it needs a standfirst"),
                 (self.section_id is None, "it needs a section"),
-                (self.pk is None or not self.byline_set.exists(), "it needs at least one byline"),
+                (not bylines, "it needs at least one byline"),
                 (not self.body.strip(), "it needs body text"),
             ]
             if missing
         ]
-        for name, photo in self.photos_for_checklist():
+        for name, photo in self.photos_for_checklist(photos):
             problems += [f"{name} “{photo}”: {problem}" for problem in photo.publish_problems(now)]
         return problems
 
-    def photos_for_checklist(self):
+    def photos_for_checklist(self, photos=None):
         if self.lead_photo_id:
             yield "lead photo", self.lead_photo
-        if self.pk is not None:
-            for use in self.photos.select_related("photo"):
-                yield "photo", use.photo
+        if photos is None and self.pk is not None:
+            photos = [use.photo for use in self.photos.select_related("photo")]
+        for photo in photos or []:
+            yield "photo", photo
 
     # Transitions.
 

@@ -1,0 +1,116 @@
+"""The story screen in a real browser: live counts and checklist, the preview beside the form,
+Ctrl+S, and a body toolbar whose every mark has a glyph."""
+
+from playwright.sync_api import expect
+
+from articles.models import Article, Status
+from tests.browser.test_editor_journey import PASSWORD
+
+# Every character the body toolbar shows, in text or CSS content, drawn on a canvas in its
+# own font and compared with a character no font has: identical pixels are a missing glyph.
+# Material icons are ligatures: one glyph, about as wide as the font is tall.
+MISSING_GLYPHS = """() => {
+  function pixels(text, font) {
+    const canvas = document.createElement("canvas");
+    canvas.width = 64; canvas.height = 48;
+    const context = canvas.getContext("2d");
+    context.font = font;
+    context.fillText(text, 8, 36);
+    return context.getImageData(0, 0, 64, 48).data.join(",");
+  }
+  const missing = [];
+  for (const element of document.querySelectorAll(".prose-menubar, .prose-menubar *")) {
+    for (const pseudo of ["::before", "::after"]) {
+      const style = getComputedStyle(element, pseudo);
+      const content = style.content;
+      if (!content || !content.startsWith('"')) continue;
+      const font = `${style.fontSize} ${style.fontFamily}`;
+      for (const character of JSON.parse(content)) {
+        const box = pixels("\\u0378", font); // unassigned: every font's missing-glyph box
+        if (pixels(character, font) === box) missing.push(`${pseudo} ${character}`);
+      }
+    }
+    if (element.classList.contains("material-icons")) {
+      const style = getComputedStyle(element);
+      const context = document.createElement("canvas").getContext("2d");
+      context.font = `${style.fontSize} ${style.fontFamily}`;
+      const width = context.measureText(element.textContent).width;
+      if (width > parseFloat(style.fontSize) * 1.5) missing.push(`icon ${element.textContent}`);
+    }
+  }
+  return missing;
+}"""
+
+
+def log_in(page, user):
+    user.set_password(PASSWORD)
+    user.save()
+    page.goto("/admin/login/")
+    page.get_by_label("Username:").fill(user.username)
+    page.get_by_label("Password:").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_the_editor_sees_the_story_as_typed_and_saves_with_ctrl_s(
+    page, demo, editor, make_article, screenshot
+):
+    story = make_article(headline="", slug="untitled-draft", status=Status.DRAFT, publish_at=None)
+    log_in(page, editor)
+    page.goto(f"/admin/articles/article/{story.pk}/change/")
+    checklist = page.locator("#live-checklist")
+    expect(checklist).to_contain_text("It needs a headline")
+    screenshot(page, "story-screen")
+
+    headline = "Ferry timetable returns to normal"
+    page.get_by_label("Headline:").press_sequentially(headline)
+    expect(page.locator("#id_headline-count")).to_have_text(f"{len(headline)} characters of 255")
+    expect(checklist).not_to_contain_text("It needs a headline")
+    expect(checklist).to_contain_text("Ready to publish")
+    # Nothing is saved by typing.
+    assert Article.objects.get(pk=story.pk).headline == ""
+
+    page.get_by_role("button", name="Preview", exact=True).click()
+    frame = page.frame_locator("#story-preview-frame")
+    expect(frame.get_by_role("heading", level=1)).to_have_text(headline)
+    expect(frame.locator(".preview-banner")).to_be_visible()
+    desktop = page.locator("#story-preview-frame").bounding_box()["width"]
+    screenshot(page, "preview-desktop")
+
+    page.get_by_role("button", name="Phone").click()
+    expect(page.get_by_role("button", name="Phone")).to_have_attribute("aria-pressed", "true")
+    page.wait_for_function(
+        "() => document.getElementById('story-preview-frame').getBoundingClientRect().width <= 375"
+    )
+    assert page.locator("#story-preview-frame").bounding_box()["width"] < desktop
+    # The preview follows the typing.
+    page.get_by_label("Headline:").press("End")
+    page.get_by_label("Headline:").press_sequentially(" today")
+    expect(frame.get_by_role("heading", level=1)).to_have_text(f"{headline} today")
+    screenshot(page, "preview-phone")
+
+    page.get_by_label("Headline:").press("Control+s")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page).to_have_url(
+        f"{page.url.split('/admin/')[0]}/admin/articles/article/{story.pk}/change/"
+    )
+    assert Article.objects.get(pk=story.pk).headline == f"{headline} today"
+    screenshot(page, "saved")
+
+
+def test_the_side_panel_goes_under_the_story_on_a_narrow_screen(page, demo, editor, screenshot):
+    log_in(page, editor)
+    page.set_viewport_size({"width": 600, "height": 900})
+    page.goto(f"/admin/articles/article/{demo.story.pk}/change/")
+    story_box = page.locator("#content-main").bounding_box()
+    panel_box = page.locator("#story-panel").bounding_box()
+    assert panel_box["y"] >= story_box["y"] + story_box["height"] - 1
+    screenshot(page, "narrow")
+
+
+def test_the_body_toolbar_has_a_glyph_for_every_mark(page, demo, editor):
+    log_in(page, editor)
+    page.goto(f"/admin/articles/article/{demo.story.pk}/change/")
+    page.locator(".prose-menubar").first.wait_for()
+    page.evaluate("() => document.fonts.ready")
+    assert page.evaluate(MISSING_GLYPHS) == []
