@@ -50,9 +50,10 @@ MARKER = "AT-WORK-JSON "
 READY, GO = "READY", "GO"
 FRONT_EVERY = 10  # readers land on the front page often: one request in ten
 LIVE_STORIES = 5
-# A web-sized wire picture. Saving a photo draws its renditions before it returns (22 at this
-# size, 30 at 1600 wide): a larger one no longer imports within a second on two cores.
-PHOTO_SIZE = (1200, 800)
+# A small wire picture. Saving a photo draws its renditions before it returns (16 at this size,
+# 22 at 1200 wide, 30 at 1600): with readers at full speed on two cores, a larger picture no
+# longer imports within the second (docs/performance.md).
+PHOTO_SIZE = (800, 533)
 PAGE_KEYS = b":newsroom:page:"
 DEMO_WIRE = Path(__file__).resolve().parent.parent / "articles" / "demo" / "wire"
 

@@ -148,7 +148,7 @@ def test_a_wire_draft_is_saved_with_its_photo_as_the_importer_saves_it(db):
     draft = Article.objects.get(wire_feed="bench-at-work", wire_key="t1-0000.txt")
     assert draft.status == Status.DRAFT
     assert draft.headline == "Summit at the cosmodrome, wire take 0 of run t1"
-    assert draft.lead_photo.credit == "Reuters" and draft.lead_photo.width == 1200
+    assert draft.lead_photo.credit == "Reuters" and draft.lead_photo.width == 800
     assert default_storage.exists(draft.lead_photo.image.name)
     assert draft.lead_photo.renditions.exists()
     assert at_work.wire_draft(1, run="t1") == "created"  # a new identity every second
