@@ -477,7 +477,7 @@ def method(args, article_paths):
         f"starts from a full cache (every address requested once), then {args.warmup} s of "
         f"warm-up, then {args.work_seconds} s measured while the newsroom process makes one "
         f"change a second; median of {args.rounds} round(s), the control first in odd rounds.\n"
-        f"- Wire drafts: a wire file parsed, a {PHOTO_SIZE[0]}×{PHOTO_SIZE[1]} JPEG made and "
+        f"- Wire drafts: a wire file parsed, an {PHOTO_SIZE[0]}×{PHOTO_SIZE[1]} JPEG made and "
         "checked, saved through "
         "`save_wire_story` (a new draft, its byline and its photo with renditions). Live edits: "
         f"one of the {LIVE_STORIES} newest published stories loaded and saved with a new "
