@@ -10,8 +10,12 @@ Every page is measured from scratch (each request draws everything), uncached (e
 builds its page from the stories' kept fragments), cached in local memory and cached in Redis,
 each as a share of the floor: the same gunicorn answering a constant 30 KB page
 in the same run. Then the story page through nginx's micro-cache against nginx sending the same
-bytes as a file, and how long a withdrawn story stays visible through nginx. Prints markdown
-tables and writes them, with the method, to bench-results/.
+bytes as a file, and how long a withdrawn story stays visible through nginx, and the newsroom
+at work (bench/at_work.py): readers while wire drafts arrive, and while live stories are
+edited, once a second, each against a control doing the same work without saving. Prints
+markdown tables and writes them, with the method, to bench-results/.
+
+    make bench BENCH_ARGS=--at-work            # the newsroom at work alone
 """
 
 import argparse
@@ -26,7 +30,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import admin, load, pages, paging, proxy, report, server, services
+from bench import admin, at_work, load, pages, paging, proxy, report, server, services
 
 LOCMEM = "locmemcache://bench?max_entries=30000"
 REDIS = "cached: Redis"
@@ -71,6 +75,17 @@ def arguments():
         "--feed", help="the RSS feed's path; default: the front page's autodiscovery link"
     )
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument(
+        "--at-work",
+        action="store_true",
+        help="measure only the newsroom at work: readers while the newsroom saves changes",
+    )
+    parser.add_argument(
+        "--work-seconds",
+        type=int,
+        default=10,
+        help="newsroom at work: length of one measurement, with one change a second",
+    )
     parser.add_argument("--out", type=Path, default=server.ROOT / "bench-results")
     return parser.parse_args()
 
@@ -110,7 +125,8 @@ def feed_page(base, path):
     return pages.rss_feed(front.decode(errors="replace"))
 
 
-def describe(args, *, seeded, database, wrk, chosen):
+def describe_setup(args, *, seeded, database, wrk):
+    """The lines every report starts with: what was seeded, the software, the commit."""
     commit = subprocess.run(
         ["git", "describe", "--always", "--dirty"], capture_output=True, text=True, cwd=server.ROOT
     ).stdout.strip()
@@ -118,12 +134,19 @@ def describe(args, *, seeded, database, wrk, chosen):
     import django
     import gunicorn
 
-    lines = [
+    return [
         f"- {seeded} Database: {database}.",
         f"- gunicorn {gunicorn.__version__}, {args.workers} sync workers, DEBUG off; "
-        f"Django {django.get_version()}, Python {platform.python_version()}; "
-        f"{server.cpu_count()} CPUs; commit {commit or 'unknown'}.",
-        f"- Load: {' '.join(wrk_version.split()[:2])}, 1 thread, {args.connections} "
+        f"Django {django.get_version()}, Python {platform.python_version()}, "
+        f"{' '.join(wrk_version.split()[:2])}; {server.cpu_count()} CPUs; "
+        f"commit {commit or 'unknown'}.",
+    ]
+
+
+def describe(args, *, seeded, database, wrk, chosen):
+    lines = [
+        *describe_setup(args, seeded=seeded, database=database, wrk=wrk),
+        f"- Load: wrk, 1 thread, {args.connections} "
         f"connections; each figure is the median of {args.rounds} round(s) of "
         f"{args.seconds} s, each after {args.warmup} s of warm-up. Loopback only.",
         "- from scratch: `NEWSROOM_STORE_PAGES=false NEWSROOM_STORE_FRAGMENTS=false`, every "
@@ -213,10 +236,52 @@ def withdrawal(upstream, article_path, workdir):
     )
 
 
+def article_paths_of(chosen):
+    return next(page.paths for page in chosen if page.label.startswith("article"))
+
+
+def at_work_alone(args, wrk, started):
+    """`--at-work`: seed, serve from a Redis-cached gunicorn, measure the newsroom at work."""
+    with contextlib.ExitStack() as stack:
+        workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="newsroom-bench-"))
+        redis_url = stack.enter_context(services.redis(workdir))
+        # The newsroom process inherits this environment: it shares the servers' Redis.
+        os.environ["CACHE_URL"] = redis_url
+        seeded, database, chosen = seed_site(args, workdir)
+        base = stack.enter_context(
+            server.gunicorn(os.environ, workers=args.workers, log=Path(workdir) / "gunicorn.log")
+        )
+        article_paths = article_paths_of(chosen)
+        phases = at_work.measure(
+            wrk, base, article_paths, redis_url=redis_url, args=args, workdir=workdir
+        )
+    table = at_work.format_table(phases)
+    details = "\n".join(
+        [
+            *describe_setup(args, seeded=seeded, database=database, wrk=wrk),
+            at_work.method(args, article_paths),
+        ]
+    )
+    now = datetime.now(UTC)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"bench-at-work-{now:%Y%m%d-%H%M%S}-{args.stories}.md"
+    path.write_text(
+        f"# Newsroom at work, {now:%Y-%m-%d %H:%M} UTC\n\n{details}\n\n{table}"
+        f"\nWhole run: {time.monotonic() - started:.0f} s.\n"
+    )
+    print()
+    print(seeded)
+    print()
+    print(table)
+    print(f"Written to {path} ({time.monotonic() - started:.0f} s).")
+
+
 def main():
     args = arguments()
     wrk = load.find_wrk()
     started = time.monotonic()
+    if args.at_work:
+        return at_work_alone(args, wrk, started)
     with contextlib.ExitStack() as stack:
         workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="newsroom-bench-"))
         redis_url = stack.enter_context(services.redis(workdir))
@@ -235,7 +300,11 @@ def main():
         }
         chosen.append(feed_page(next(iter(servers.values())), args.feed))
         results = measure_rounds(wrk, servers, chosen, args=args, workdir=workdir)
-        article_paths = next(page.paths for page in chosen if page.label.startswith("article"))
+        article_paths = article_paths_of(chosen)
+        # Before the withdrawal below: readers would be rotating over a story gone.
+        at_work_phases = at_work.measure(
+            wrk, servers[REDIS], article_paths, redis_url=redis_url, args=args, workdir=workdir
+        )
         print("Through nginx...", flush=True)
         proxied = proxy.measure(wrk, servers[REDIS], article_paths, workdir=workdir, args=args)
         withdrawn = withdrawal(servers[REDIS], article_paths[-1], workdir)
@@ -249,7 +318,9 @@ def main():
     tables = (
         f"{table}\n## Through nginx (deploy/nginx.conf)\n\n{proxy_table}\n{withdrawn}\n\n"
         f"## Deep pages: OFFSET against cursor\n\n{deep}\n\n"
-        f"## The admin's story list (in process, signed in)\n\n{story_list}\n"
+        f"## The admin's story list (in process, signed in)\n\n{story_list}\n\n"
+        f"## Newsroom at work (Redis)\n\n{at_work.method(args, article_paths)}\n\n"
+        f"{at_work.format_table(at_work_phases)}"
     )
     details = describe(args, seeded=seeded, database=database, wrk=wrk, chosen=chosen)
     now = datetime.now(UTC)
