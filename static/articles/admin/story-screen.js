@@ -142,12 +142,13 @@
     }
   }
 
-  // A workflow step acts on the saved story: with changes not saved yet, save first.
+  // Approving and publishing act on the saved story: with changes not saved yet, save first.
+  // ("Submit for review" posts the story form: it saves what is typed, then submits.)
   const unsaved = document.getElementById("story-bar-unsaved");
   function markUnsaved() {
     if (!unsaved) return;
     unsaved.hidden = false;
-    for (const button of form.querySelectorAll(".story-bar-workflow button")) {
+    for (const button of form.querySelectorAll(".story-bar-workflow button[form]")) {
       button.disabled = true;
       button.setAttribute("aria-describedby", unsaved.id);
     }
