@@ -2,7 +2,9 @@
 
 Serves the site from a throwaway SQLite database and media folder (never the development
 database) with Django's development server on loopback, and photographs it with the system's
-Chromium: the front page, a story page, and the admin's story editor.
+Chromium: the front page, a story page, the admin's story editor, and the desk as an editor
+sees it: the story budget (the editors' home) and the story screen of the story in review,
+with its side panel, then with the preview beside it.
 """
 
 import argparse
@@ -59,6 +61,11 @@ def wait_for(url, *, seconds=30):
             time.sleep(0.2)
 
 
+def bottom_of(locator, margin=16):
+    box = locator.bounding_box()
+    return box["y"] + box["height"] + margin
+
+
 def photograph(base, out):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -72,19 +79,42 @@ def photograph(base, out):
         page.get_by_role("heading", name=STORY, level=1).wait_for()
         page.screenshot(path=out / "story.png", full_page=True)
 
-        page.goto(f"{base}/admin/login/?next=/admin/articles/article/")
+        page.goto(f"{base}/admin/login/")
         page.get_by_label("Username:").fill(EDITOR[0])
         page.get_by_label("Password:").fill(EDITOR[1])
         page.get_by_role("button", name="Log in").click()
+        # The editors' home: the budget, down to the end of its lanes.
+        budget = page.locator("#content-main.budget")
+        budget.wait_for()
+        page.screenshot(
+            path=out / "budget.png",
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": 1280, "height": bottom_of(budget)},
+        )
+
+        # The story waiting for review, as the editor opens it from its lane: the top of the
+        # screen, the side panel beside it and the bar with its steps at the bottom.
+        page.locator(".lane-in_review .budget-cards a").first.click()
+        page.locator("#story-panel").wait_for()
+        page.locator(".prose-editor .ProseMirror[contenteditable='true']").wait_for()
+        page.screenshot(path=out / "story-screen.png")
+
+        page.get_by_role("button", name="Preview", exact=True).click()
+        page.frame_locator("#story-preview-frame").get_by_role("heading", level=1).wait_for()
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=out / "story-preview.png")
+
+        page.goto(f"{base}/admin/articles/article/")
         page.get_by_role("link", name=STORY, exact=True).click()
         body = page.locator(".prose-editor .ProseMirror[contenteditable='true']")
         body.wait_for()
-        # The top of the form, down to the end of the rich-text body.
-        bottom = body.bounding_box()["y"] + body.bounding_box()["height"] + 16
+        # The top of the form, down to the end of the rich-text body. A full-page picture
+        # would draw the bar that stays in view over the body: it stays in its place here.
+        page.add_style_tag(content=".story-bar { position: static; }")
         page.screenshot(
             path=out / "story-editor.png",
             full_page=True,
-            clip={"x": 0, "y": 0, "width": 1280, "height": bottom},
+            clip={"x": 0, "y": 0, "width": 1280, "height": bottom_of(body)},
         )
         browser.close()
 

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from django.contrib import admin
@@ -136,3 +137,14 @@ def test_a_story_the_writer_can_no_longer_edit_shows_its_body_as_text(client, wr
     html = client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
     assert "<p>The <strong>mayor</strong> said yes.</p>" in html
     assert "&lt;p&gt;" not in html and "&lt;strong&gt;" not in html
+
+
+def test_the_story_s_table_rows_name_every_field(editor_client, make_article, make_author):
+    # A tabular inline's column headings label no field: each field carries its own name.
+    story = make_article(authors=[make_author()])
+    html = editor_client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
+    for field, label in [("author", "Author"), ("position", "Position"), ("DELETE", "Delete")]:
+        tag = re.search(rf'<[^>]*name="byline_set-0-{field}"[^>]*>', html).group()
+        assert f'aria-label="{label}"' in tag, tag
+    # The empty row for another byline too.
+    assert re.search(r'<select[^>]*name="byline_set-1-author"[^>]*aria-label="Author"', html)

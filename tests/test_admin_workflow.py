@@ -2,6 +2,7 @@ import smtplib
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.utils import timezone
 
@@ -435,3 +436,82 @@ def test_assigned_to_me_filter(login, draft_by, writer, editor, make_user):
         "Mine to write",
         "My own idea",
     }
+
+
+def test_an_editor_approves_and_publishes_in_one_step(login, draft_by, writer, editor):
+    story = draft_by(writer, status=Status.IN_REVIEW)
+    client = login(editor)
+    html = client.get(change_page(story)).content.decode()
+    assert 'form="workflow-approve_and_publish"' in html
+    assert 'id="workflow-approve_and_publish"' in html
+    response = client.post(transition(story, "approve_and_publish"), seen(story), follow=True)
+    assert "was approved and published" in response.content.decode()
+    story.refresh_from_db()
+    assert story.is_published
+    assert [entry.action for entry in story.audit_entries.order_by("at", "pk")] == [
+        "approve",
+        "publish",
+    ]
+
+
+def test_approve_and_publish_is_offered_only_to_who_may_publish(login, draft_by, writer, make_user):
+    story = draft_by(writer, status=Status.IN_REVIEW)
+    approver = make_user()
+    approver.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="articles",
+            codename__in=["approve_article", "change_article", "view_article", "edit_any_article"],
+        )
+    )
+    html = login(approver).get(change_page(story)).content.decode()
+    assert "workflow-approve" in html and "Approve and publish" not in html
+    response = login(approver).post(
+        transition(story, "approve_and_publish"), seen(story), follow=True
+    )
+    assert "not allowed to publish" in response.content.decode()
+    assert Article.objects.get(pk=story.pk).status == Status.IN_REVIEW
+
+
+def test_submit_for_review_saves_what_was_typed_first(login, draft_by, writer):
+    story = draft_by(writer)
+    response = login(writer).post(
+        change_page(story), story_form(story, headline="Typed, not yet saved", _submit="1")
+    )
+    assert response.status_code == 302 and response.url == change_page(story)
+    story.refresh_from_db()
+    assert story.headline == "Typed, not yet saved"
+    assert story.status == Status.IN_REVIEW and story.submitted_by == writer
+
+
+def test_a_new_story_is_saved_and_submitted_in_one_step(login, writer, make_section):
+    section = make_section()
+    data = {
+        "headline": "Filed in one go",
+        "slug": "filed-in-one-go",
+        "dek": "A standfirst.",
+        "body": "<p>Body.</p>",
+        "section": section.pk,
+        "tags": "",
+        "byline_set-TOTAL_FORMS": "0",
+        "byline_set-INITIAL_FORMS": "0",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+        "_submit": "1",
+    }
+    response = login(writer).post(f"{CHANGELIST}add/", data, follow=True)
+    story = Article.objects.get(slug="filed-in-one-go")
+    assert story.status == Status.IN_REVIEW and story.created_by == writer
+    assert "was saved and submitted for review" in response.content.decode()
+
+
+def test_a_story_saved_but_refused_submission_says_so(login, draft_by, writer, editor):
+    story = draft_by(editor)
+    # An editor's own draft, submitted by the editor: allowed; a spiked one is not.
+    Article.objects.filter(pk=story.pk).update(status=Status.SPIKED)
+    response = login(editor).post(
+        change_page(story), story_form(story, headline="Kept", _submit="1"), follow=True
+    )
+    html = response.content.decode()
+    assert "was saved but not submitted" in html
+    story.refresh_from_db()
+    assert story.headline == "Kept" and story.status == Status.SPIKED

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
@@ -416,3 +417,43 @@ def test_queryset_separates_drafts_in_progress_from_changes_requested(
     assert list(Article.objects.in_progress()) == [written]
     counts = Article.objects.state_counts()
     assert counts["changes_requested"] == 1 and counts[Status.DRAFT] == 1
+
+
+def test_approve_and_publish_records_both_steps(story_in, editor):
+    story = story_in(Status.IN_REVIEW)
+    story.approve_and_publish(by=editor)
+    story.refresh_from_db()
+    assert story.is_published
+    assert story.approved_by == editor and story.published_by == editor
+    entries = story.audit_entries.order_by("at", "pk").values_list("action", "from_status", "by")
+    assert list(entries) == [
+        ("approve", "in_review", editor.pk),
+        ("publish", "approved", editor.pk),
+    ]
+
+
+def test_approve_and_publish_does_neither_when_publishing_is_refused(story_in, editor):
+    story = story_in(Status.IN_REVIEW, dek="")
+    with pytest.raises(ChecklistError):
+        story.approve_and_publish(by=editor)
+    assert story.status == Status.IN_REVIEW and story.approved_by is None
+    story.refresh_from_db()
+    assert story.status == Status.IN_REVIEW and story.approved_by is None
+    assert not story.audit_entries.exists()
+
+
+def test_approve_and_publish_needs_both_permissions(story_in, make_user):
+    # May approve but not publish: the approval is not done alone either.
+    approver = make_user()
+    approver.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="articles",
+            codename__in=["approve_article", "change_article", "edit_any_article"],
+        )
+    )
+    story = story_in(Status.IN_REVIEW)
+    with pytest.raises(PermissionDenied):
+        story.approve_and_publish(by=approver)
+    story.refresh_from_db()
+    assert story.status == Status.IN_REVIEW
+    assert not story.audit_entries.exists()

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from articles.admin.budget import BudgetAdminMixin
@@ -21,8 +23,24 @@ from articles.models.assignments import ASSIGNMENT_FIELDS
 from articles.search import matching
 
 
+class LabelledRowsFormSet(BaseInlineFormSet):
+    """A table's rows: a field's label is its column's heading, which names no field for
+    assistive technology, so each field carries the label as its accessible name."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            # The admin wraps a related field's widget (RelatedFieldWidgetWrapper), whose own
+            # attrs are not this form's copy: the wrapped widget's are.
+            widget = getattr(field.widget, "widget", field.widget)
+            if not widget.is_hidden:
+                widget.attrs.setdefault("aria-label", capfirst(field.label))
+
+
 class StoryPartInline(admin.TabularInline):
     """Bylines and photo uses are part of the story: whoever may edit the story edits them."""
+
+    formset = LabelledRowsFormSet
 
     def _story_admin(self):
         return self.admin_site.get_model_admin(Article)

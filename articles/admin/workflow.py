@@ -29,6 +29,9 @@ class TransitionForm(forms.Form):
     version = forms.IntegerField(required=False)
 
 
+# Steps that are two transitions in one, each recorded as its own: (label, the two steps).
+COMBINED = {"approve_and_publish": ("approve and publish", ("approve", "publish"))}
+
 # What each verb calls the text its form carries.
 TEXT_ARGUMENT = {"send_back": "note", "spike": "note", "withdraw": "reason", "correct": "text"}
 
@@ -58,6 +61,16 @@ def state_badge(story):
     if story.is_overdue():
         badge += format_html(' <span class="flag flag-overdue">{}</span>', "Overdue")
     return badge
+
+
+def combined_actions(allowed, user):
+    """The combined steps whose first step this user may take now and whose second they may
+    take once it is done (the story checks both again when the button is pressed)."""
+    return [
+        action
+        for action, (_label, (first, second)) in COMBINED.items()
+        if first in allowed and user.has_perm(RULES[second][2])
+    ]
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -131,7 +144,7 @@ class WorkflowAdminMixin:
 
     def transition_view(self, request, pk, action):
         story = get_object_or_404(self.get_queryset(request), pk=pk)
-        if action not in RULES or not self.has_view_permission(request, story):
+        if action not in {*RULES, *COMBINED} or not self.has_view_permission(request, story):
             raise PermissionDenied
         form = TransitionForm(request.POST)
         if not form.is_valid():
@@ -147,7 +160,7 @@ class WorkflowAdminMixin:
                 messages.error(
                     request,
                     "Someone changed this story after you opened it. Look at it again before "
-                    f"you {RULES[action][0]} it.",
+                    f"you {(RULES.get(action) or COMBINED[action])[0]} it.",
                 )
             except (WorkflowError, PermissionDenied) as error:
                 messages.error(request, str(error))
@@ -169,6 +182,27 @@ class WorkflowAdminMixin:
             else:
                 messages.success(request, "Your note was added.")
         return redirect(reverse("admin:articles_article_change", args=[story.pk]) + "#notes")
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_submit" in request.POST:
+            return self.submit_as_saved(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_submit" in request.POST:
+            return self.submit_as_saved(request, obj)
+        return super().response_change(request, obj)
+
+    def submit_as_saved(self, request, obj):
+        """The story bar's "Submit for review" posts the story form: what was typed is saved
+        first (the admin has just done it), then the saved story is submitted."""
+        try:
+            obj.submit(by=request.user)
+        except (WorkflowError, PermissionDenied) as error:
+            messages.error(request, f"“{obj.headline}” was saved but not submitted: {error}")
+        else:
+            messages.success(request, f"“{obj.headline}” was saved and submitted for review.")
+        return redirect("admin:articles_article_change", obj.pk)
 
     def take_over_view(self, request, pk):
         story = get_object_or_404(self.get_queryset(request), pk=pk)
@@ -201,13 +235,15 @@ class WorkflowAdminMixin:
             if request.method == "GET" and self.has_change_permission(request, story):
                 story.take_lock(request.user, now=now)
             holder = story.lock_holder(now)
+            allowed = story.allowed_actions(request.user, now)
             extra_context = {
                 **(extra_context or {}),
                 "lock_holder": holder if holder and holder.pk != request.user.pk else None,
                 "locked_at": story.locked_at,
                 "story": story,
                 "state_badge": state_badge(story),
-                "allowed_actions": story.allowed_actions(request.user, now),
+                "allowed_actions": allowed,
+                "combined_actions": combined_actions(allowed, request.user),
                 "checklist": story.publish_problems(now),
                 "show_checklist": story.status in {Status.DRAFT, Status.IN_REVIEW, Status.APPROVED},
                 "audit_entries": story.audit_entries.select_related("by"),

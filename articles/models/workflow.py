@@ -236,6 +236,18 @@ class EditorialWorkflow(models.Model):
 
         return self._transition("approve", by=by, to=Status.APPROVED, apply=apply)
 
+    def approve_and_publish(self, *, by):
+        """Approve and publish now in one step for an editor who may do both: each is checked
+        and recorded in the trail as its own, and neither happens without the other."""
+        try:
+            with transaction.atomic():
+                self.approve(by=by)
+                return self.publish(by=by)
+        except Exception:
+            # The approval was rolled back with the refused publication: so is this copy.
+            self.refresh_from_db(fields=[*WORKFLOW_FIELDS, "locked_by", "locked_at"])
+            raise
+
     def publish(self, *, by, at=None):
         """Publish now, or at a future time (the story is then scheduled)."""
 
@@ -376,6 +388,7 @@ PAST = {
     "submit": "submitted",
     "send_back": "sent back",
     "approve": "approved",
+    "approve_and_publish": "approved and published",
     "publish": "published",
     "embargo": "embargoed",
     "withdraw": "withdrawn",

@@ -37,6 +37,9 @@
     return update;
   }
 
+  // The body's typing area. The toolbar's heading picker carries the ProseMirror class too.
+  const bodyArea = () => form.querySelector(".prose-editor .ProseMirror[contenteditable]");
+
   const headline = document.getElementById("id_headline");
   const dek = document.getElementById("id_dek");
   const body = document.getElementById("id_body");
@@ -45,7 +48,7 @@
     addCount(headline, (f) => plural(f.value.length, "character", "characters") + (max ? ` of ${max}` : "")),
     addCount(dek, (f) => plural(f.value.length, "character", "characters")),
     addCount(body, function () {
-      const editor = form.querySelector(".prose-editor .ProseMirror");
+      const editor = bodyArea();
       const text = editor ? editor.innerText : body.value.replace(/<[^>]*>/g, " ");
       const words = (text.match(/\S+/g) || []).length;
       const minutes = Math.max(1, Math.round(words / WORDS_PER_MINUTE));
@@ -56,7 +59,7 @@
   function formData() {
     const data = new FormData(form);
     // The body's textarea follows the editor on its own schedule: take the editor's latest.
-    const editor = form.querySelector(".prose-editor .ProseMirror");
+    const editor = bodyArea();
     if (editor && body) data.set("body", editor.innerHTML === "<p><br></p>" ? "" : body.value);
     return data;
   }
@@ -139,12 +142,13 @@
     }
   }
 
-  // A workflow step acts on the saved story: with changes not saved yet, save first.
+  // Approving and publishing act on the saved story: with changes not saved yet, save first.
+  // ("Submit for review" posts the story form: it saves what is typed, then submits.)
   const unsaved = document.getElementById("story-bar-unsaved");
   function markUnsaved() {
     if (!unsaved) return;
     unsaved.hidden = false;
-    for (const button of form.querySelectorAll(".story-bar-workflow button")) {
+    for (const button of form.querySelectorAll(".story-bar-workflow button[form]")) {
       button.disabled = true;
       button.setAttribute("aria-describedby", unsaved.id);
     }
@@ -166,12 +170,20 @@
   for (const type of ["keydown", "paste", "drop", "mousedown"]) {
     form.addEventListener(type, () => { touched = true; }, true);
   }
-  const editor = () => form.querySelector(".prose-editor .ProseMirror");
+  // The typing area is named like the body's field (it comes with no name of its own), again
+  // whenever the editor redraws its attributes.
+  function nameBodyArea() {
+    const area = bodyArea();
+    if (area && area.getAttribute("aria-label") !== "Body") area.setAttribute("aria-label", "Body");
+  }
+  nameBodyArea();
+  new MutationObserver(nameBodyArea).observe(form, {
+    subtree: true, attributes: true, attributeFilter: ["aria-label", "contenteditable"],
+  });
   new MutationObserver(function (records) {
-    // The editor's typing area is named by the body's label (it comes with no name of its own).
-    const area = editor();
-    if (area && !area.hasAttribute("aria-label")) area.setAttribute("aria-label", "Body");
-    if (!records.some((record) => editor() && editor().contains(record.target))) return;
+    nameBodyArea();
+    const area = bodyArea();
+    if (!area || !records.some((record) => area.contains(record.target))) return;
     if (touched) changed();
     else counts.forEach((update) => update());
   }).observe(form, { childList: true, subtree: true, characterData: true });
