@@ -249,6 +249,17 @@ def managing_editor(make_user):
 
 
 @pytest.fixture
+def login(client):
+    """The test client, signed in as the user given: `login(editor).get(...)`."""
+
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user
+
+
+@pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
     return client

@@ -25,15 +25,6 @@ def seen(story):
 
 
 @pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
-@pytest.fixture
 def draft_by(make_article):
     def make(user, **overrides):
         return make_article(

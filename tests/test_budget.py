@@ -14,15 +14,6 @@ ASSIGN = f"{BUDGET}assign/"
 
 
 @pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
-@pytest.fixture
 def one_per_lane(make_article, make_author, make_user, writer, editor):
     """A story in every lane, each naming other people, by their names."""
 

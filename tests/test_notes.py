@@ -22,15 +22,6 @@ def story(make_article, make_author, writer):
     return story
 
 
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
 def test_the_story_s_writers_and_editors_may_leave_notes(story, writer, editor):
     story.add_note(by=writer, text="Waiting for the council's reply.")
     story.add_note(by=editor, text="Fine, hold it until noon.")

@@ -19,24 +19,15 @@ from django.views.decorators.http import require_POST
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
+from articles.admin.forms import COMPARED
 from articles.models import Article, ArticlePhoto, Byline
 from articles.richtext import sanitize_body
 from articles.views import ArticlePreviewView
 
-# What the checklist and the reader's page read from the story form. Only those the user's
-# form offers are taken: a read-only field keeps its saved value.
-TYPED = [
-    "headline",
-    "slug",
-    "dek",
-    "dateline",
-    "body",
-    "section",
-    "lead_photo",
-    "copyright_notice",
-    "copyright_holder",
-    "copyright_year",
-]
+# What the checklist and the reader's page read from the story form: what a stale save shows,
+# but the placement. Only those the user's form offers are taken: a read-only field keeps its
+# saved value.
+TYPED = [name for name in COMPARED if name != "is_top_story"]
 
 
 def frameable_by_the_admin(view):

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.db import connections
+from playwright.sync_api import expect
 
 from articles.models import Article
 
@@ -65,6 +66,43 @@ def playwright(playwright, django_db_blocker):
     yield playwright
     with django_db_blocker.unblock():
         connections.close_all()
+
+
+# Typed into the login form by the tests that sign in as a person does.
+PASSWORD = "typed-into-the-login-form"
+
+
+@pytest.fixture
+def log_in():
+    """Sign in on the admin's login page, as a person does: `log_in(page, editor)`."""
+
+    def sign_in(page, user):
+        user.set_password(PASSWORD)
+        user.save()
+        page.goto("/admin/login/")
+        page.get_by_label("Username:").fill(user.username)
+        page.get_by_label("Password:").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+    return sign_in
+
+
+@pytest.fixture
+def strict_page(browser, base_url):
+    """A page that keeps the Content-Security-Policy (the others bypass it for axe-core), and
+    notes every violation the browser reports."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and page.violations.append(message.text)
+        ),
+    )
+    yield page
+    context.close()
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ from playwright.sync_api import expect
 
 from articles.models import Status, WorkingCopy
 
-PASSWORD = "typed-into-the-login-form"
 TYPED = "Harbour pilots call off the strike"
 
 
@@ -26,16 +25,11 @@ def wait_for(found, page):
 
 
 def test_typed_changes_come_back_after_leaving_without_saving(
-    page, demo, editor, make_article, screenshot, settings
+    page, demo, editor, make_article, screenshot, settings, log_in
 ):
     settings.TIME_ZONE = "Europe/London"
     story = make_article(headline="Pilots vote to strike", status=Status.DRAFT, publish_at=None)
-    editor.set_password(PASSWORD)
-    editor.save()
-    page.goto("/admin/login/")
-    page.get_by_label("Username:").fill(editor.username)
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, editor)
 
     change = f"/admin/articles/article/{story.pk}/change/"
     page.goto(change)

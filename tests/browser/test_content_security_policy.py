@@ -7,21 +7,6 @@ from playwright.sync_api import Error
 from tests.browser import test_editor_journey as editor_journey
 
 
-@pytest.fixture
-def strict_page(browser, base_url):
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.violations = []
-    page.on(
-        "console",
-        lambda message: (
-            "Content Security Policy" in message.text and page.violations.append(message.text)
-        ),
-    )
-    yield page
-    context.close()
-
-
 def test_an_injected_inline_script_does_not_run(strict_page, demo):
     page = strict_page
     page.goto(demo.story.get_absolute_url())
@@ -47,6 +32,8 @@ def test_reader_pages_run_nothing_the_policy_refuses(strict_page, demo):
     assert strict_page.violations == []
 
 
-def test_the_editor_journey_works_under_the_policy(strict_page, demo, editor, screenshot):
-    editor_journey.test_editor_writes_a_story_in_the_admin(strict_page, demo, editor, screenshot)
+def test_the_editor_journey_works_under_the_policy(strict_page, demo, editor, screenshot, log_in):
+    editor_journey.test_editor_writes_a_story_in_the_admin(
+        strict_page, demo, editor, screenshot, log_in
+    )
     assert strict_page.violations == []

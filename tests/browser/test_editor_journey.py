@@ -8,7 +8,6 @@ from articles.models import Article, Status
 
 HEADLINE = "Harbour pilots vote to strike over night shifts"
 SLUG = "harbour-pilots-vote-to-strike-over-night-shifts"
-PASSWORD = "typed-into-the-login-form"
 
 
 def choose_autocomplete(page, select_id, typed, option):
@@ -20,17 +19,7 @@ def choose_autocomplete(page, select_id, typed, option):
     expect(page.locator(f"#select2-{select_id}-container")).to_have_text(re.compile(option))
 
 
-def log_in(page, user):
-    user.set_password(PASSWORD)
-    user.save()
-    page.goto("/admin/")
-    page.get_by_label("Username:").fill(user.username)
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def test_editor_writes_a_story_in_the_admin(page, demo, editor, screenshot):
+def test_editor_writes_a_story_in_the_admin(page, demo, editor, screenshot, log_in):
     log_in(page, editor)
 
     page.get_by_role("link", name="Articles", exact=True).first.click()
@@ -81,7 +70,7 @@ def test_editor_writes_a_story_in_the_admin(page, demo, editor, screenshot):
     assert sorted(story.tags.names()) == ["shipping", "strikes"]
 
 
-def test_leaving_a_story_without_saving_ends_the_edit(page, demo, editor, make_article):
+def test_leaving_a_story_without_saving_ends_the_edit(page, demo, editor, make_article, log_in):
     story = make_article(headline="Lock me", status=Status.DRAFT, publish_at=None)
     log_in(page, editor)
 

@@ -3,13 +3,11 @@ keeps the Content Security Policy (the photo desk, issue 17)."""
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article, Photo
 from tests.conftest import jpeg_bytes, with_iptc
 
-PASSWORD = "typed-into-the-login-form"
 HEADLINE = "Leaders meet in Vladivostok"
 CAPTION = "Kim Jong Un and Vladimir Putin shake hands in Vladivostok"
 ALT_TEXT = "Two men in dark suits shake hands in front of flags"
@@ -20,37 +18,16 @@ DROP = """([bytes, name]) => {
 }"""
 
 
-@pytest.fixture
-def strict_page(browser, base_url):
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.violations = []
-    page.on(
-        "console",
-        lambda message: (
-            "Content Security Policy" in message.text and page.violations.append(message.text)
-        ),
-    )
-    yield page
-    context.close()
-
-
 def drop(page, content, name):
     transfer = page.evaluate_handle(DROP, [list(content), name])
     page.locator("[data-drop-zone]").dispatch_event("drop", {"dataTransfer": transfer})
 
 
 def test_a_writer_drops_a_picture_onto_a_new_story_and_confirms_its_credit(
-    strict_page, writer, screenshot
+    strict_page, writer, screenshot, log_in
 ):
     page = strict_page
-    writer.set_password(PASSWORD)
-    writer.save()
-    page.goto("/admin/login/")
-    page.get_by_label("Username:").fill(writer.username)
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, writer)
     page.goto("/admin/articles/article/add/")
     page.get_by_label("Headline:").press_sequentially(HEADLINE)
     expect(page.get_by_label("Slug:")).to_have_value("leaders-meet-in-vladivostok")

@@ -4,7 +4,6 @@ Ctrl+S, and a body toolbar whose every mark has a glyph."""
 from playwright.sync_api import expect
 
 from articles.models import Article, Status
-from tests.browser.test_editor_journey import PASSWORD
 
 # Every character the body toolbar shows, in text or CSS content, drawn on a canvas in its
 # own font and compared with a character no font has: identical pixels are a missing glyph.
@@ -42,18 +41,8 @@ MISSING_GLYPHS = """() => {
 }"""
 
 
-def log_in(page, user):
-    user.set_password(PASSWORD)
-    user.save()
-    page.goto("/admin/login/")
-    page.get_by_label("Username:").fill(user.username)
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
 def test_the_editor_sees_the_story_as_typed_and_saves_with_ctrl_s(
-    page, demo, editor, make_article, screenshot
+    page, demo, editor, make_article, screenshot, log_in
 ):
     story = make_article(headline="", slug="untitled-draft", status=Status.DRAFT, publish_at=None)
     log_in(page, editor)
@@ -98,7 +87,9 @@ def test_the_editor_sees_the_story_as_typed_and_saves_with_ctrl_s(
     screenshot(page, "saved")
 
 
-def test_the_side_panel_goes_under_the_story_on_a_narrow_screen(page, demo, editor, screenshot):
+def test_the_side_panel_goes_under_the_story_on_a_narrow_screen(
+    page, demo, editor, screenshot, log_in
+):
     log_in(page, editor)
     page.set_viewport_size({"width": 600, "height": 900})
     page.goto(f"/admin/articles/article/{demo.story.pk}/change/")
@@ -108,7 +99,7 @@ def test_the_side_panel_goes_under_the_story_on_a_narrow_screen(page, demo, edit
     screenshot(page, "narrow")
 
 
-def test_the_body_toolbar_has_a_glyph_for_every_mark(page, demo, editor):
+def test_the_body_toolbar_has_a_glyph_for_every_mark(page, demo, editor, log_in):
     log_in(page, editor)
     page.goto(f"/admin/articles/article/{demo.story.pk}/change/")
     page.locator(".prose-menubar").first.wait_for()
