@@ -160,6 +160,8 @@ LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-gb")
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# Date and time formats of our own: a time is always shown with its zone (newsroom/formats).
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")

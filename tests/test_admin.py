@@ -148,3 +148,12 @@ def test_the_story_s_table_rows_name_every_field(editor_client, make_article, ma
         assert f'aria-label="{label}"' in tag, tag
     # The empty row for another byline too.
     assert re.search(r'<select[^>]*name="byline_set-1-author"[^>]*aria-label="Author"', html)
+
+
+def test_every_time_the_admin_shows_carries_its_zone(editor_client, make_article, settings):
+    settings.TIME_ZONE = "Europe/London"
+    story = make_article(publish_at=timezone.now().replace(month=12, day=7, hour=15, minute=50))
+    listing = editor_client.get("/admin/articles/article/").content.decode()
+    assert "7 Dec" in listing and "15:50 GMT" in listing
+    screen = editor_client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
+    assert "15:50 GMT" in screen
