@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, AuditEntry, Status
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_photo_desk import DROP
 from tests.conftest import jpeg_bytes, with_iptc
 
 WRITER = ("writer", "newsroom-writer")
@@ -36,11 +37,6 @@ CAPTION = "Kim Jong Un and Vladimir Putin shake hands in Vladivostok"
 ALT_TEXT = "Two men in dark suits shake hands in front of flags"
 CREDIT = "Kim Hong-ji/Reuters"
 
-DROP = """([bytes, name]) => {
-    const transfer = new DataTransfer();
-    transfer.items.add(new File([new Uint8Array(bytes)], name, {type: "image/jpeg"}));
-    return transfer;
-}"""
 
 # What the page itself saw a person do, reported to the test as it happens.
 INPUT_REPORTER = """() => {
