@@ -25,7 +25,7 @@ from django.utils.html import escape
 from django.utils.xmlutils import SimplerXMLGenerator
 from taggit.models import TaggedItem
 
-from articles.fragments import kept_each
+from articles.caching import kept_pieces
 from articles.models import Article, Section
 from articles.models.article import CARD_FIELDS, bylines_prefetch, last_change
 
@@ -190,13 +190,15 @@ class LatestStoriesFeed(Feed):
         stories = [Listed(*row) for row in listed]
         built = {}
 
-        def build(missing):
-            built["feed"] = feed = self.build(obj, request, [story.pk for story in missing])
-            written = feed.items_xml()
-            return {story: written[story.pk] for story in missing if story.pk in written}
-
         kind = f"{type(self).__name__}:{request.scheme}://{request.get_host()}"
-        xml = kept_each([(kind, story, story) for story in stories], build)
+        keys = {f"{kind}:{story.pk}": story.pk for story in stories}
+
+        def build(missing):
+            built["feed"] = feed = self.build(obj, request, [keys[key] for key in missing])
+            written = feed.items_xml()
+            return {key: written[keys[key]] for key in missing if keys[key] in written}
+
+        xml = kept_pieces([(key, f"story:{pk}") for key, pk in keys.items()], build)
         feed = built.get("feed") or self.build(obj, request, [])
         feed.kept_items = xml
         feed.changed_at = max((story.modified_at for story in stories), default=None)

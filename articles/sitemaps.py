@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
-from django.db.models import Count, DateTimeField, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.http import Http404, HttpResponse
 from django.template import loader
@@ -33,9 +33,8 @@ from django.utils.encoding import iri_to_uri
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
-from articles.fragments import kept_each
+from articles.caching import kept_pieces
 from articles.models import Article, Author, Section
-from articles.prepared import Param, Prepared
 from articles.templatetags.timestamps import iso8601
 
 # When a story last changed for readers, as SQL; stories loaded with_last_modified() also
@@ -261,12 +260,9 @@ def index(request):
     )
 
 
-@Prepared
-def _news(limit):
-    """The news sitemap's `limit` newest stories as (pk, version) rows, compiled once
-    (articles.prepared)."""
-    published = Article.objects.published(now=Param("now", DateTimeField()))
-    cutoff = Param("cutoff", DateTimeField())
+def _news(limit, *, now, cutoff):
+    """The news sitemap's `limit` newest stories, as ids."""
+    published = Article.objects.published(now=now)
     # Two index walks: as one OR, SQLite read every published story (19 ms at 10,000).
     return (
         published.in_any(
@@ -278,14 +274,14 @@ def _news(limit):
             ]
         )
         .order_by(FIRST_PUBLICATION.desc(), "-pk")
-        .versions()[:limit]
+        .values_list("pk", flat=True)[:limit]
     )
 
 
 def news_sitemap(request):
     """Stories first published in the last two days, for Google News.
 
-    Each story's entry is written once and kept (articles.fragments), like its cards.
+    Each story's entry is written once and kept (articles.caching), like its cards.
     """
     now = timezone.now()
     listed = _news(NEWS_LIMIT, now=now, cutoff=now - NEWS_WINDOW)
@@ -296,18 +292,20 @@ def news_sitemap(request):
     }
     entry = loader.get_template("sitemaps/news_entry.xml")
 
+    keys = {f"news:{context['site']}:{pk}": pk for pk in listed}
+
     def write(missing):
-        stories = Article.objects.filter(pk__in=[story.pk for story in missing]).only(
-            "headline", "slug", "publish_at", "first_published_at", "created_at", "version"
+        stories = Article.objects.filter(pk__in=[keys[key] for key in missing]).only(
+            "headline", "slug", "publish_at", "first_published_at", "created_at"
         )
         complete = {story.pk: story for story in stories}
         return {
-            story: entry.render(context | {"story": complete[story.pk]})
-            for story in missing
-            if story.pk in complete
+            key: entry.render(context | {"story": complete[keys[key]]})
+            for key in missing
+            if keys[key] in complete
         }
 
-    entries = kept_each([(f"news:{context['site']}", story, story) for story in listed], write)
+    entries = kept_pieces([(key, f"story:{pk}") for key, pk in keys.items()], write)
     return TemplateResponse(
         request,
         "sitemaps/news.xml",

@@ -1,24 +1,21 @@
-import uuid
-from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import jsonld
+from articles.caching import kept_pieces, shows
+from articles.cards import Card, draw_cards
 from articles.context_processors import nav_sections
-from articles.fragments import Card, StoryPage, draw_cards, filed_under, story_page
 from articles.models import Article
 from articles.models.article import bylines_prefetch
 from articles.paging import Cursor, page_of
@@ -39,6 +36,8 @@ class ArticleListView(ListView):
     template_name = "articles/article_list.html"
     context_object_name = "article_list"
     title = "Latest stories"
+    # Which stories the list holds, as articles.caching names it.
+    list_name = "stories"
 
     def get_queryset(self):
         return Article.objects.published().listed()
@@ -55,9 +54,9 @@ class ArticleListView(ListView):
             self.object_list, before=before, after=after, size=settings.NEWSROOM_PAGE_SIZE
         )
         kwargs.setdefault("title", self.title)
-        cards = draw_cards(
-            [Card(story) for story in page.stories], load=Article.objects.cards_by_id
-        )
+        cards = [Card(story) for story in page.stories]
+        shows(self.request, self.list_name, *(card.name for card in cards))
+        cards = draw_cards(cards, load=Article.objects.cards_by_id)
         return super().get_context_data(object_list=page.stories, page=page, cards=cards, **kwargs)
 
 
@@ -79,6 +78,7 @@ class HomeView(TemplateView):
             window=self.window,
         )
         lead, latest = front.lead, front.latest
+        shows(self.request, "stories")
         blocks = [
             (section, front.by_section[section.pk])
             for section in sections
@@ -119,6 +119,7 @@ class SectionView(ArticleListView):
         if self.kwargs["slug"] not in sections:
             raise Http404("No such section.")
         self.section = sections[self.kwargs["slug"]]
+        self.list_name = f"list:section:{self.section.pk}"
         return super().get_queryset().filter(section=self.section)
 
     def get_context_data(self, **kwargs):
@@ -135,6 +136,7 @@ class TagView(ArticleListView):
     def get_queryset(self):
         # A tag only unpublished stories carry would give away what they are about.
         self.tag = get_object_or_404(Article.objects.published().tags(), slug=self.kwargs["slug"])
+        self.list_name = f"list:tag:{self.tag.pk}"
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
@@ -152,6 +154,7 @@ class AuthorView(ArticleListView):
         self.author = get_object_or_404(
             Article.objects.published().bylined_authors(), slug=self.kwargs["slug"]
         )
+        self.list_name = f"list:author:{self.author.pk}"
         return super().get_queryset().filter(authors=self.author)
 
     def get_context_data(self, **kwargs):
@@ -202,9 +205,9 @@ class SearchView(ListView):
 
 
 class ArticleDetailView(DetailView):
-    # The story's page is kept between requests (articles.fragments).
-    keep_story = True
     template_name = "articles/article_detail.html"
+    # The story's own part of its page is kept until it changes (articles.caching).
+    keep_story = True
 
     def get_object(self, queryset=None):
         story = Article.objects.public_story(self.kwargs["slug"])
@@ -222,7 +225,7 @@ class ArticleDetailView(DetailView):
         canonical = self.object.get_absolute_url()
         if request.path != canonical:
             return redirect(canonical, permanent=True)
-        return self.respond()
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def not_here(self, slug):
         """No public story at `slug`: gone if the story there was withdrawn; moved if a public
@@ -238,52 +241,53 @@ class ArticleDetailView(DetailView):
             return TemplateResponse(self.request, "410.html", status=410)
         raise Http404("No such story.")
 
-    def respond(self):
-        """The story's page, kept, with its related stories chosen now."""
+    def get_context_data(self, **kwargs):
         article = self.object
-        token = filed_under()  # read once for the page and its related cards
-        page = story_page(
-            article,
+        tag_ids = list(article.tags.values_list("pk", flat=True))
+        related = [
+            Card(story, level=3, brief=True) for story in Article.objects.related(article, tag_ids)
+        ]
+        shows(
             self.request,
-            token,
-            draw=lambda: self.draw_page(article),
-            keep=self.keep_story,
+            f"story:{article.pk}",
+            f"list:section:{article.section_id}",
+            *(f"list:tag:{tag_id}" for tag_id in tag_ids),
+            *(card.name for card in related),
         )
-        # When the page was drawn, five queries are spent: the related stories come complete
-        # in the sixth. Otherwise they come as rows, and only cards not kept are loaded.
-        related = Article.objects.related(article, page.tag_ids, cards=self.drew_page)
-        cards = draw_cards(
-            [Card(story, level=3, brief=True) for story in related],
-            load=None if self.drew_page else partial(Article.objects.cards_by_id, bylines=False),
-            token=token,
+        head, story = self.story_parts(article)
+        return super().get_context_data(
+            story_head=head, story=story, related_cards=draw_cards(related), **kwargs
         )
-        html = render_to_string("articles/_related.html", {"cards": cards}) if cards else ""
-        return HttpResponse(page.around(html))
 
-    drew_page = False
+    def story_parts(self, article):
+        """The story's part of the page head (its metadata) and of the page, kept for every
+        host it is asked at: they carry absolute addresses."""
+        host = f"{self.request.scheme}://{self.request.get_host()}"
+        keys = [f"story-head:{host}:{article.pk}", f"story:{host}:{article.pk}"]
 
-    def draw_page(self, article):
-        """The story's page but for its related stories: what only the story decides."""
-        self.drew_page = True
-        prefetch_related_objects([article], bylines_prefetch(), "tags", "corrections")
-        absolute = self.request.build_absolute_uri
-        photo = article.public_lead_photo
-        share_image = photo.syndication_rendition if photo else None
-        context = self.get_context_data(
-            object=article,
-            canonical_url=absolute(article.get_absolute_url()),
-            share_image=share_image,
-            share_image_url=absolute(share_image.url) if share_image else "",
-            structured_data=jsonld.script(jsonld.news_article(article, absolute=absolute)),
-            related=RELATED,
-        )
-        html = render_to_string(self.template_name, context, request=self.request)
-        before, _, after = html.partition(RELATED)
-        return StoryPage(before, after, tag_ids=[tag.pk for tag in article.tags.all()])
+        def draw(missing):
+            prefetch_related_objects([article], bylines_prefetch(), "tags", "corrections")
+            absolute = self.request.build_absolute_uri
+            photo = article.public_lead_photo
+            share_image = photo.syndication_rendition if photo else None
+            context = {
+                "article": article,
+                "canonical_url": absolute(article.get_absolute_url()),
+                "share_image": share_image,
+                "share_image_url": absolute(share_image.url) if share_image else "",
+                "structured_data": jsonld.script(jsonld.news_article(article, absolute=absolute)),
+            }
+            templates = dict(
+                zip(keys, ["articles/_story_meta.html", "articles/_story.html"], strict=True)
+            )
+            return {
+                key: loader.render_to_string(templates[key], context, request=self.request)
+                for key in missing
+            }
 
-
-# Where a story's related stories go in its page, while the page is drawn.
-RELATED = mark_safe(f"<!-- related stories {uuid.uuid4().hex} -->")
+        if not self.keep_story:
+            return [html for html in draw(keys).values()]
+        return kept_pieces([(key, f"story:{article.pk}") for key in keys], draw)
 
 
 def robots_txt(request):
@@ -333,7 +337,7 @@ class ArticlePreviewView(ArticleDetailView):
         # Not found rather than forbidden: nobody else learns the story exists.
         if not self.object.can_preview(request.user):
             raise Http404
-        response = self.respond()
+        response = self.render_to_response(self.get_context_data(object=self.object))
         response["Cache-Control"] = "private, no-store"
         return response
 

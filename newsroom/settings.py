@@ -119,9 +119,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Reader pages are short index walks. At a million stories PostgreSQL's JIT compiled the
     # larger queries (search, the sitemap index) for 0.1-3 s, far longer than it saved.
     _POSTGRES_OPTIONS.setdefault("options", "-c jit=off")
-    # Parameters sent apart from the SQL let the reader's hottest queries be prepared
-    # statements, planned once per connection (articles.prepared). Off behind a pooler that
-    # cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+    # Parameters sent apart from the SQL, which lets psycopg prepare the statements a
+    # connection runs again and again. Off behind a pooler that cannot keep prepared
+    # statements (PgBouncer in transaction mode before 1.21).
     if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
         _POSTGRES_OPTIONS.setdefault("server_side_binding", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -137,17 +137,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Local memory holds 300 entries by default: too few for the pages and story fragments of a news
-# site of any size.
+# Local memory holds 300 entries by default: too few for the pages and story pieces of a news
+# site of any size. In production, Redis (redis://...) shared by every process.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom?max_entries=30000")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # The same backend, keeping its Redis client instead of making one per call, and answering
-    # the content versions every request reads (articles.caching) from memory until they change.
-    CACHES["default"]["BACKEND"] = "newsroom.redis_cache.RedisCache"
-    CACHES["default"].setdefault("OPTIONS", {})["WATCH"] = [
-        "newsroom:content-version",
-        "newsroom:shared-version",
-    ]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -306,14 +298,13 @@ NEWSROOM_EDIT_LOCK_MINUTES = env.int("NEWSROOM_EDIT_LOCK_MINUTES", default=15)
 NEWSROOM_SITE_URL = env.str("NEWSROOM_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # How long browsers, proxies and CDNs may keep a public page without asking again (seconds).
 NEWSROOM_CACHE_MAX_AGE = env.int("NEWSROOM_CACHE_MAX_AGE", default=60)
-# The longest our own cache keeps a page. Publishing, editing and the scheduled times of
-# stories end it at once; this bounds only changes made behind the models' back.
+# The longest our own cache keeps a page. A change to what it shows ends it at once
+# (articles.caching); this bounds only changes made behind the models' back.
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
-# Off, every request builds its page (the menu and content version stay cached): how `make
-# bench` measures uncached pages.
+# Off, every request builds its page from kept pieces: how `make bench` measures uncached pages.
 NEWSROOM_STORE_PAGES = env.bool("NEWSROOM_STORE_PAGES", default=True)
-# Each story's own HTML (its cards, its page's story) is kept this long between requests, filed
-# under the story's version (articles.fragments); off, it is drawn afresh on every request.
+# Each story's own HTML (its cards, its page's story) is kept this long between requests, until
+# the story changes (articles.caching); off, it is drawn afresh on every request.
 NEWSROOM_STORE_FRAGMENTS = env.bool("NEWSROOM_STORE_FRAGMENTS", default=True)
 NEWSROOM_FRAGMENT_CACHE_SECONDS = env.int("NEWSROOM_FRAGMENT_CACHE_SECONDS", default=86_400)
 # Photo uploads over either limit are refused with a message. Pillow itself refuses anything

@@ -13,14 +13,12 @@ from django.utils.text import get_text_list
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from articles.caching import content_changed
 from articles.models.assignments import Assignment
 from articles.models.locking import EditLocking
 from articles.models.stamps import stamped_by
 from articles.models.status import Status
 from articles.models.workflow import EditorialWorkflow
 from articles.paging import Cursor
-from articles.prepared import Param, Prepared
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from articles.search import SearchDocument
 from articles.validators import no_line_breaks
@@ -172,10 +170,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section", "lead_photo").only(*CARD_FIELDS)
 
     def listed(self):
-        """Stories as a listing needs them before their cards are drawn: id, time, version.
+        """Stories as a list needs them before their cards are drawn: id, time, section.
 
-        Cards are kept between requests (articles.fragments); `cards_by_id` loads the few
-        that must be drawn.
+        Cards are kept between requests (articles.cards); `cards_by_id` loads the few that
+        must be drawn.
         """
         return self.values_list("pk", "publish_at", "version", "section_id", named=True)
 
@@ -199,8 +197,7 @@ class ArticleQuerySet(models.QuerySet):
 
         Candidates come from short index walks - the section's newest stories and each tag's
         most recently created - so the cost stays the same however large the archive; a scan
-        of every story in the section or tag would grow with it. Every value may be a Param
-        (articles.prepared): the story page runs this compiled once.
+        of every story in the section or tag would grow with it.
         """
         candidates = []
         if section_id is not None:
@@ -291,9 +288,10 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         sections' newest; only sections quieter than that are walked on their own.
         """
         now = timezone.now()
-        top = next(iter(_top_story(using=self.db, now=now)), None)
+        public = self.published(now=now)
+        top = next(iter(public.filter(is_top_story=True).listed()[:1]), None)
         window = max(window, latest + 1)  # the lead and the latest, at least
-        newest = _newest(window, using=self.db, now=now)
+        newest = list(public.listed()[:window])
         others = [story for story in newest if top is None or story.pk != top.pk]
         lead = top or (others.pop(0) if others else None)
         latest_stories, rest = others[:latest], others[latest:]
@@ -305,18 +303,10 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         quiet = [pk for pk, found in by_section.items() if len(found) < per_section]
         if quiet and len(newest) == window:
             # What these sections have beyond the window is older than all of it.
-            older = _older_per_section(
-                len(quiet),
-                per_section,
-                top is not None,
-                using=self.db,
-                now=now,
-                publish_at=newest[-1].publish_at,
-                pk=newest[-1].pk,
-                **({"top": top.pk} if top else {}),
-                **{f"section{i}": pk for i, pk in enumerate(quiet)},
-            )
-            for story in older:
+            older = public.older_than(Cursor(newest[-1].publish_at, newest[-1].pk))
+            if top is not None:
+                older = older.exclude(pk=top.pk)
+            for story in older.newest_per_section(quiet, per_section).listed():
                 by_section[story.section_id].append(story)
         for found in by_section.values():
             found.sort(key=lambda story: (story.publish_at, story.pk), reverse=True)
@@ -325,27 +315,18 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
 
     def public_story(self, slug):
         """The published story at `slug`, with its section and lead photo, else None."""
-        found = _public_story(using=self.db, now=timezone.now(), slug=slug)
-        return found[0] if found else None
+        return self.published().select_related("section", "lead_photo").filter(slug=slug).first()
 
-    def related(self, article, tag_ids, *, count=4, cards=False):
-        """The stories shown beside `article` (see ArticleQuerySet.related_to): listed()
-        rows, or complete cards when `cards`; `tag_ids` are the article's tags."""
+    def related(self, article, tag_ids, *, count=4):
+        """The stories shown beside `article` as cards (see ArticleQuerySet.related_to);
+        `tag_ids` are the article's tags."""
         from django.contrib.contenttypes.models import ContentType
 
-        has_section = article.section_id is not None
-        return _related(
-            len(tag_ids),
-            has_section,
-            count,
-            cards,
-            using=self.db,
-            now=timezone.now(),
-            story=article.pk,
-            stories=ContentType.objects.db_manager(self.db).get_for_model(Article).pk,
-            **({"section": article.section_id} if has_section else {}),
-            **{f"tag{i}": tag_id for i, tag_id in enumerate(tag_ids)},
+        stories = ContentType.objects.db_manager(self.db).get_for_model(Article).pk
+        related = self.published().related_to(
+            article.pk, article.section_id, tag_ids, stories=stories, count=count
         )
+        return list(related.cards()[:count])
 
 
 # Every save keeps a revision with its bylines and photo uses. Tags are left out: taggit's
@@ -490,9 +471,6 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
         else:
             super().save(*args, **kwargs)
         self._saved_slug = self.slug
-        if self.concerns_readers:
-            # The new version files the story's own fragments afresh; no one else's changed.
-            content_changed(shared=False)
 
     def _left_slug(self, update_fields):
         """The slug this save leaves, if readers have seen the story at it; else None."""
@@ -522,12 +500,6 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
                 "slug": self.slug,
             },
         )
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        if self.concerns_readers:
-            content_changed(shared=False)
-        return result
 
     @property
     def is_published(self):
@@ -605,54 +577,6 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
         year = self.copyright_year or timezone.localtime(self.publish_at or timezone.now()).year
         holder = self.copyright_holder or settings.NEWSROOM_COPYRIGHT_HOLDER
         return settings.NEWSROOM_COPYRIGHT_NOTICE.format(year=year, holder=holder)
-
-
-# The reader's hottest queries, compiled once (articles.prepared): building and compiling the
-# story page's took ten times as long as running them.
-NOW = Param("now", models.DateTimeField())
-ID = models.IntegerField()
-
-
-@Prepared
-def _public_story():
-    return (
-        Article.objects.published(now=NOW)
-        .select_related("section", "lead_photo")
-        .filter(slug=Param("slug", models.SlugField()))[:1]
-    )
-
-
-@Prepared
-def _top_story():
-    return Article.objects.published(now=NOW).filter(is_top_story=True).listed()[:1]
-
-
-@Prepared
-def _newest(count):
-    return Article.objects.published(now=NOW).listed()[:count]
-
-
-@Prepared
-def _older_per_section(sections, count, without_top):
-    older = Article.objects.published(now=NOW).older_than(
-        Cursor(Param("publish_at", models.DateTimeField()), Param("pk", ID))
-    )
-    if without_top:
-        older = older.exclude(pk=Param("top", ID))
-    section_ids = [Param(f"section{i}", ID) for i in range(sections)]
-    return older.newest_per_section(section_ids, count).listed()
-
-
-@Prepared
-def _related(tags, has_section, count, cards):
-    stories = Article.objects.published(now=NOW).related_to(
-        Param("story", ID),
-        Param("section", ID) if has_section else None,
-        [Param(f"tag{i}", ID) for i in range(tags)],
-        stories=Param("stories", ID),
-        count=count,
-    )[:count]
-    return stories.cards() if cards else stories.listed()
 
 
 def last_change(first_publication, revised_at, last_corrected_at):

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from articles.caching import content_changed
 from articles.validators import no_line_breaks
 
 
@@ -28,14 +27,5 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        content_changed()  # bylines on every card and page name the author
-
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        content_changed()
-        return result

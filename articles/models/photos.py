@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from articles import imaging
-from articles.caching import content_changed
 from articles.models.files import written_in_transaction
 from articles.models.renditions import Picture, embedded_metadata, make_renditions, planned
 from articles.models.status import Status
@@ -189,12 +188,6 @@ class Photo(models.Model):
             # point, a new credit, an expired licence); one query when nothing changed.
             make_renditions(self)
         self._saved_image_name = self.image.name
-        content_changed()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        content_changed()
-        return result
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):

@@ -3,7 +3,6 @@ from functools import lru_cache
 from django.db import models
 from django.urls import get_script_prefix, reverse
 
-from articles.caching import content_changed
 from articles.validators import no_line_breaks
 
 
@@ -21,17 +20,8 @@ class Section(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        content_changed()  # every page's navigation lists the sections
-
     def get_absolute_url(self):
         return _section_url(get_script_prefix(), self.slug)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        content_changed()
-        return result
 
 
 # Every reader page links sections (the menu, the front page's blocks): each address is worked

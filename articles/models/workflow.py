@@ -11,7 +11,6 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from articles.caching import content_changed
 from articles.models.stamps import stamped_by
 from articles.models.status import Status
 
@@ -481,7 +480,3 @@ class Correction(AppendOnly):
 
     def __str__(self):
         return self.text[:60]
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        content_changed()

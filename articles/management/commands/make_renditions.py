@@ -4,7 +4,7 @@ change to the widths or the drawing recipe. Saving a photo does this for that ph
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.caching import content_changed
+from articles import caching
 from articles.models import Photo
 from articles.models.renditions import make_renditions
 
@@ -36,6 +36,6 @@ class Command(BaseCommand):
         if drawn:
             # Written behind the models' back: pages and story fragments showing these photos
             # are drawn again with the new renditions.
-            content_changed()
+            caching.changed(caching.SITE)
         if failed:
             raise CommandError(f"{failed} photos could not be rendered.")

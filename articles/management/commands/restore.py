@@ -9,8 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles import backups
-from articles.caching import content_changed
+from articles import backups, caching
 
 
 class Command(BaseCommand):
@@ -71,7 +70,7 @@ class Command(BaseCommand):
         except backups.BackupError as error:
             raise CommandError(f"{path} is damaged: {error}") from error
         # Loaded behind the models' back: no cached page may outlive it.
-        content_changed()
+        caching.changed(caching.SITE)
         self.stdout.write(f"Restored {path}")
 
 

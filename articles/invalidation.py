@@ -1,0 +1,172 @@
+"""What each saved change shows readers, told to the cache once it commits (articles.caching).
+
+A change no reader can see - a draft, a photo no public story uses, a tag on a draft, an
+author nobody public bylines - names nothing. A change to a public story names its page, its
+cards when what they show changed, and the lists it is on when it joins, leaves or moves in
+them. The names are sent on commit: until then, readers still see the data as it was.
+"""
+
+from django.db import transaction
+from django.db.models import Min, Q
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+from taggit.models import Tag, TaggedItem
+
+from articles import caching
+from articles.models import Article, ArticlePhoto, Author, Byline, Correction, Photo, Section
+from articles.models.status import Status
+
+# What readers see of a story beyond its own page, by the fields that make it.
+LISTS_BY = {"section_id", "publish_at", "is_top_story"}  # which lists hold it, in what order
+BRIEF_BY = {"headline", "slug", "lead_photo_id", "first_published_at", "section_id", "publish_at"}
+CARD_BY = BRIEF_BY | {"dek"}
+READ = ["id", "status", "embargo_until", *LISTS_BY, *CARD_BY]
+
+
+def tell(names):
+    if names:
+        transaction.on_commit(lambda: caching.changed(*names))
+
+
+def _public(row, now):
+    return (
+        row is not None
+        and row["status"] == Status.PUBLISHED
+        and row["publish_at"] is not None
+        and row["publish_at"] <= now
+        and (row["embargo_until"] is None or row["embargo_until"] <= now)
+    )
+
+
+def story_names(pk, *, section_ids=()):
+    """Everything that shows story `pk`: its page, its cards, every list it is on."""
+    tags = TaggedItem.objects.filter(object_id=pk, content_type__model="article")
+    return {
+        f"story:{pk}",
+        f"card:{pk}",
+        f"brief:{pk}",
+        "stories",
+        *(f"list:section:{section_id}" for section_id in section_ids if section_id),
+        *(f"list:tag:{tag_id}" for tag_id in tags.values_list("tag_id", flat=True)),
+        *(
+            f"list:author:{author}"
+            for author in Byline.objects.filter(article_id=pk).values_list("author_id", flat=True)
+        ),
+    }
+
+
+@receiver(pre_save, sender=Article)
+def _read_story_before(sender, instance, raw=False, **kwargs):
+    rows = sender.objects.filter(pk=instance.pk).values(*READ) if instance.pk else []
+    instance._as_readers_saw = next(iter(rows), None)
+
+
+@receiver(post_save, sender=Article)
+def _story_saved(sender, instance, raw=False, **kwargs):
+    before = getattr(instance, "_as_readers_saw", None)
+    after = {field: getattr(instance, field) for field in READ}
+    now = timezone.now()
+    was, is_ = _public(before, now), _public(after, now)
+    if after["status"] == Status.PUBLISHED and not is_:
+        caching.schedule_changed()  # it goes live at a moment of its own
+    if not (was or is_):
+        return
+    differs = {field for field in READ if before is None or before[field] != after[field]}
+    pk = instance.pk
+    if was != is_ or differs & LISTS_BY:
+        sections = {after["section_id"], before and before["section_id"]}
+        tell(story_names(pk, section_ids=sections))
+    elif differs & BRIEF_BY:
+        tell({f"story:{pk}", f"card:{pk}", f"brief:{pk}", "stories"})
+    elif differs & CARD_BY:
+        tell({f"story:{pk}", f"card:{pk}", "stories"})
+    else:
+        tell({f"story:{pk}", "stories"})
+
+
+@receiver(pre_delete, sender=Article)
+def _story_deleted(sender, instance, **kwargs):
+    if Article.objects.published().filter(pk=instance.pk).exists():
+        tell(story_names(instance.pk, section_ids=[instance.section_id]))
+
+
+def _if_public(article_id, *names):
+    if Article.objects.published().filter(pk=article_id).exists():
+        tell({f"story:{article_id}", "stories", *names})
+
+
+@receiver([post_save, post_delete], sender=Byline)
+def _byline_changed(sender, instance, **kwargs):
+    article = instance.article_id
+    _if_public(article, f"card:{article}", f"list:author:{instance.author_id}")
+
+
+@receiver([post_save, post_delete], sender=TaggedItem)
+def _tagging_changed(sender, instance, **kwargs):
+    if instance.content_type.model_class() is Article:
+        _if_public(instance.object_id, f"list:tag:{instance.tag_id}")
+
+
+@receiver([post_save, post_delete], sender=ArticlePhoto)
+@receiver([post_save, post_delete], sender=Correction)
+def _story_part_changed(sender, instance, **kwargs):
+    _if_public(instance.article_id)
+
+
+def _stories_showing(stories, *names, each=("story",)):
+    """The names of `stories` that are public, with `names`, or none when none is public."""
+    pks = list(stories.published().values_list("pk", flat=True))
+    return {*names, "stories", *(f"{kind}:{pk}" for pk in pks for kind in each)} if pks else set()
+
+
+@receiver([post_save, post_delete], sender=Author)
+def _author_changed(sender, instance, **kwargs):
+    stories = Article.objects.filter(byline__author=instance)
+    tell(_stories_showing(stories, f"list:author:{instance.pk}", each=("story", "card")))
+
+
+@receiver([post_save, post_delete], sender=Tag)
+def _tag_changed(sender, instance, **kwargs):
+    stories = Article.objects.filter(tags=instance)
+    tell(_stories_showing(stories, f"list:tag:{instance.pk}"))
+
+
+@receiver([post_save, post_delete], sender=Section)
+def _section_changed(sender, instance, **kwargs):
+    tell({caching.SITE})  # every page's menu lists the sections
+
+
+@receiver(post_save, sender=Photo)
+def _photo_saved(sender, instance, **kwargs):
+    if instance.rights_expire_at is not None:
+        caching.schedule_changed()
+    tell(photo_names([instance.pk]))
+
+
+def photo_names(photo_ids):
+    """The names of the public stories showing those photos: as lead (pages and cards), or in
+    their galleries (pages)."""
+    leads = Article.objects.filter(lead_photo__in=photo_ids)
+    in_gallery = Article.objects.filter(photos__photo__in=photo_ids)
+    return _stories_showing(leads, each=("story", "card", "brief")) | _stories_showing(in_gallery)
+
+
+@caching.on_schedule
+def came_due(since, now):
+    """What readers see differently between `since` and `now` with nothing saved: stories
+    scheduled or embargoed until then, photo licences that ran out; and the next such moment."""
+    stories = Article.objects.filter(status=Status.PUBLISHED).filter(
+        Q(publish_at__gt=since, publish_at__lte=now)
+        | Q(embargo_until__gt=since, embargo_until__lte=now)
+    )
+    names = set()
+    for pk, section_id in stories.values_list("pk", "section_id"):
+        names |= story_names(pk, section_ids=[section_id])
+    lapsed = Photo.objects.filter(rights_expire_at__gt=since, rights_expire_at__lte=now)
+    names |= photo_names(list(lapsed.values_list("pk", flat=True)))
+    moments = [
+        Article.objects.next_visibility_change(now),
+        Photo.objects.filter(rights_expire_at__gt=now).aggregate(at=Min("rights_expire_at"))["at"],
+    ]
+    return names, min(filter(None, moments), default=None)
