@@ -99,7 +99,7 @@ def schedule_changed():
     cache.delete(SCHEDULE)
 
 
-def _keep_time(read):
+def keep_time(read):
     """Tells what came due since a request last looked, when something did; True if so.
 
     Without a schedule kept (none yet, or a change moved it), the last page lifetime is looked
@@ -132,7 +132,7 @@ def kept_pieces(pieces, draw):
     names = {*shown.values(), SITE}
     stored_as = {key: f"{PREFIX}piece:{_edition()}:{key}" for key in shown}
     read = cache.get_many([*stored_as.values(), SCHEDULE, *map(_token_key, names)])
-    if _keep_time(read.get(SCHEDULE)):
+    if keep_time(read.get(SCHEDULE)):
         read |= cache.get_many([_token_key(name) for name in names])
     current = tokens(names, read)
 
@@ -231,10 +231,11 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = _page_key(request)
         read = cache.get_many([key, SCHEDULE, _token_key(ANY_CHANGE)])
-        _keep_time(read.get(SCHEDULE))
         page = read.get(key)
-        if page is not None and tokens(page.tokens) == page.tokens:
-            return _conditional(request, HttpResponse(page.content, headers=page.headers))
+        if page is not None:
+            keep_time(read.get(SCHEDULE))
+            if tokens(page.tokens) == page.tokens:
+                return _conditional(request, HttpResponse(page.content, headers=page.headers))
         before = read.get(_token_key(ANY_CHANGE))
         response = self.get_response(request)
         if getattr(response, "public_page", False) and _same_for_everyone(request, response):

@@ -3,7 +3,8 @@
 A change no reader can see - a draft, a photo no public story uses, a tag on a draft, an
 author nobody public bylines - names nothing. A change to a public story names its page, its
 cards when what they show changed, and the lists it is on when it joins, leaves or moves in
-them. The names are sent on commit: until then, readers still see the data as it was.
+them. The names are told at once, and again on commit (until then, readers see the data
+as it was, and pages built meanwhile show it).
 """
 
 from django.db import transaction
@@ -25,7 +26,12 @@ READ = ["id", "status", "embargo_until", *LISTS_BY, *CARD_BY]
 
 
 def tell(names):
-    if names:
+    if not names:
+        return
+    caching.changed(*names)
+    if transaction.get_connection().in_atomic_block:
+        # Until it commits, another request may rebuild what these names show from the data
+        # as it was: told again once it has.
         transaction.on_commit(lambda: caching.changed(*names))
 
 
