@@ -16,7 +16,7 @@ from articles import jsonld
 from articles.caching import kept_pieces, shows
 from articles.cards import Card, draw_cards
 from articles.context_processors import nav_sections
-from articles.models import Article
+from articles.models import Article, Section
 from articles.models.article import bylines_prefetch
 from articles.paging import Cursor, page_of
 from articles.search import NEWEST, ORDERS, RELEVANCE, clean_query, search
@@ -114,11 +114,7 @@ class LatestView(ArticleListView):
 
 class SectionView(ArticleListView):
     def get_queryset(self):
-        # From the section menu every page has already: no query.
-        sections = {section.slug: section for section in nav_sections()}
-        if self.kwargs["slug"] not in sections:
-            raise Http404("No such section.")
-        self.section = sections[self.kwargs["slug"]]
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
         self.list_name = f"list:section:{self.section.pk}"
         return super().get_queryset().filter(section=self.section)
 
@@ -243,7 +239,8 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        tag_ids = list(article.tags.values_list("pk", flat=True))
+        prefetch_related_objects([article], "tags")
+        tag_ids = [tag.pk for tag in article.tags.all()]
         related = [
             Card(story, level=3, brief=True) for story in Article.objects.related(article, tag_ids)
         ]
@@ -254,9 +251,13 @@ class ArticleDetailView(DetailView):
             *(f"list:tag:{tag_id}" for tag_id in tag_ids),
             *(card.name for card in related),
         )
+        return self.story_context(article, related=draw_cards(related), **kwargs)
+
+    def story_context(self, article, *, related, **kwargs):
+        """The page's context: the story's kept parts, and the related stories' cards."""
         head, story = self.story_parts(article)
         return super().get_context_data(
-            story_head=head, story=story, related_cards=draw_cards(related), **kwargs
+            story_head=head, story=story, related_cards=related, **kwargs
         )
 
     def story_parts(self, article):
@@ -341,5 +342,4 @@ class ArticlePreviewView(ArticleDetailView):
         response["Cache-Control"] = "private, no-store"
         return response
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(preview=True, **kwargs)
+    extra_context = {"preview": True}

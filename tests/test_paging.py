@@ -114,10 +114,10 @@ def test_a_deep_page_costs_the_queries_of_the_first(
     ]
     warm_site()
     deep = Cursor.of(stories[30])
-    # One page of stories (one row more than shown), then the cards to draw and their bylines:
-    # the section comes from the menu.
+    # The section, one page of stories (one row more than shown), then the cards to draw and
+    # their bylines.
     for params in [{}, {"before": str(deep)}, {"after": str(deep)}]:
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(4):
             client.get("/section/world/", params)
 
 

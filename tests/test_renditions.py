@@ -309,11 +309,11 @@ def test_make_renditions_backfills_photos_saved_before_renditions(make_photo, se
     for path in (Path(settings.MEDIA_ROOT) / "renditions").rglob("*.*"):
         path.unlink()
     Photo.objects.filter(pk=photo.pk).update(content_hash="", width=None, height=None)
-    before = caching.shared_version()
+    before = caching.tokens([caching.SITE])
     out = io.StringIO()
     call_command("make_renditions", stdout=out)
     # Written behind the models' back: kept pages and cards must be drawn again.
-    assert caching.shared_version() != before
+    assert caching.tokens([caching.SITE]) != before
     photo.refresh_from_db()
     assert (photo.width, photo.height) == (64, 48) and photo.content_hash
     assert photo.renditions.count() == 6

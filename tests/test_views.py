@@ -597,11 +597,11 @@ def test_front_page_query_count_is_constant(
 ):
     site_with(count)
     settings.NEWSROOM_STORE_PAGES = False
-    # the top story, the newest stories (lead, latest and the blocks of sections with stories
-    # among them), then the cards to draw and their bylines
-    with django_assert_num_queries(4):
+    # the sections, the top story, the newest stories (lead, latest and the blocks of sections
+    # with stories among them), then the cards to draw and their bylines
+    with django_assert_num_queries(5):
         first = client.get("/").content
-    with django_assert_num_queries(2):  # every card kept
+    with django_assert_num_queries(3):  # every card kept
         assert client.get("/").content == first
 
 
@@ -612,11 +612,11 @@ def test_listing_query_counts_are_constant(
     story = site_with(count)[0]
     author = story.bylines[0]
     settings.NEWSROOM_STORE_PAGES = False
-    # the tag or author (sections come from the menu every page has); the page of stories
-    # (no count: listings page by cursor; search counts the matches it reads)
+    # the section, tag or author; the page of stories (no count: listings page by cursor;
+    # search counts the matches it reads)
     pages = {
         "/latest/": 1,
-        f"/section/{story.section.slug}/": 1,
+        f"/section/{story.section.slug}/": 2,
         "/tag/shared/": 2,
         f"/author/{author.slug}/": 2,
         "/search/?q=headline": 1,
@@ -651,9 +651,9 @@ def test_article_query_count_is_constant(
     assert byline.count("</a>") == count
     html = response.content.decode()
     assert len(cards(html[html.index('<section class="related"') :])) == 4
-    # The story's page is kept, and the related stories' cards: the story and the related
-    # stories.
-    with django_assert_num_queries(2):
+    # The story's own parts are kept, and the related stories' cards: the story, its tags
+    # (which choose the related stories) and the related stories.
+    with django_assert_num_queries(3):
         again = client.get(story.get_absolute_url())
     assert again.content == response.content
 

@@ -9,6 +9,7 @@ asks the saved story (EditorialWorkflow.publish), so the server stays the judge.
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.csp import CSP
@@ -172,5 +173,5 @@ def render_preview(request, story, parts):
         cache["corrections"] = []
     view = ArticlePreviewView(request=request, args=(), kwargs={})
     view.object = story
-    page = view.draw_page(story)
-    return page.around("")
+    context = view.story_context(story, related=[])
+    return render_to_string(view.template_name, context, request=request)
