@@ -95,22 +95,24 @@ def on_schedule(function):
 
 
 def schedule_changed():
-    """A saved change moved the next moment (a story scheduled, a licence given an end)."""
-    cache.delete(SCHEDULE)
+    """A saved change may have moved the next moment (a story scheduled, a licence given an
+    end): the next request looks again."""
+    if (read := cache.get(SCHEDULE)) is not None:
+        cache.set(SCHEDULE, (read[0], timezone.now().timestamp()), timeout=None)
 
 
 def keep_time(read):
     """Tells what came due since a request last looked, when something did; True if so.
 
-    Without a schedule kept (none yet, or a change moved it), the last page lifetime is looked
-    at again: a few names changed twice cost less than a moment missed.
+    With no schedule kept (a new or emptied cache), nothing kept can be vouched for: the whole
+    site changes.
     """
     now = timezone.now().timestamp()
     if _schedule is None or (read is not None and (read[1] is None or read[1] > now)):
         return False
-    since = read[0] if read else now - settings.NEWSROOM_PAGE_CACHE_SECONDS
+    since = read[0] if read else now
     names, moment = _schedule(datetime.fromtimestamp(since, UTC), datetime.fromtimestamp(now, UTC))
-    changed(*names)
+    changed(*names, *([] if read else [SITE]))
     cache.set(SCHEDULE, (now, moment and moment.timestamp()), timeout=None)
     return True
 
@@ -206,6 +208,9 @@ def public_page(view=None, *, store=True):
             response.render()
         patch_cache_control(response, public=True, max_age=settings.NEWSROOM_CACHE_MAX_AGE)
         if response.status_code == 200 and not response.streaming:
+            # The syndication framework writes a feed in thousands of small pieces, and a WSGI
+            # server sends each as its own write: joined once.
+            response.content = response.content
             response.headers["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
             response.headers.setdefault("Last-Modified", http_date())
             response.public_page = store

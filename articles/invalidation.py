@@ -153,6 +153,8 @@ def _photo_saved(sender, instance, **kwargs):
 def photo_names(photo_ids):
     """The names of the public stories showing those photos: as lead (pages and cards), or in
     their galleries (pages)."""
+    if not photo_ids:
+        return set()
     leads = Article.objects.filter(lead_photo__in=photo_ids)
     in_gallery = Article.objects.filter(photos__photo__in=photo_ids)
     return _stories_showing(leads, each=("story", "card", "brief")) | _stories_showing(in_gallery)

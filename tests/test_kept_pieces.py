@@ -1,4 +1,4 @@
-"""Each story's cards and page fragment are kept between requests (articles.fragments): what
+"""Each story's cards and page parts are kept between requests (articles.caching): what
 readers see must still change the moment anything it shows changes, and only then."""
 
 from datetime import datetime, timedelta
@@ -8,14 +8,14 @@ import time_machine
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.fragments import Card, draw_cards
+from articles.cards import Card, draw_cards
 from articles.models import Article
 from articles.models.article import ArticleQuerySet
 
 
 @pytest.fixture(autouse=True)
 def _pages_built_every_time(settings):
-    # What is under test is the fragments: no page comes whole from the cache here.
+    # What is under test is the pieces: no page comes whole from the cache here.
     settings.NEWSROOM_STORE_PAGES = False
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 7 * 24 * 3600
 
@@ -141,7 +141,7 @@ def test_a_card_loses_its_photo_when_the_licence_runs_out(client, make_article, 
         assert "<picture>" not in html(client, "/latest/")
 
 
-def test_the_story_fragment_is_kept_apart_for_each_host(client, make_article, settings):
+def test_the_story_is_kept_apart_for_each_host(client, make_article, settings):
     settings.ALLOWED_HOSTS = ["testserver", "news.example.com"]
     story = make_article()
     url = story.get_absolute_url()
@@ -177,7 +177,7 @@ def test_a_kept_story_page_follows_a_deployment(client, make_article, settings):
     assert f"Copyright {timezone.localdate().year} " in html(client, url)
 
 
-def test_pages_are_the_same_with_fragments_kept_or_not(client, make_rich_story, settings):
+def test_pages_are_the_same_with_pieces_kept_or_not(client, make_rich_story, settings):
     stories = [make_rich_story() for _ in range(3)]
     urls = [
         "/",
@@ -188,7 +188,7 @@ def test_pages_are_the_same_with_fragments_kept_or_not(client, make_rich_story, 
         "/feed/atom/",
     ]
     kept = [html(client, url) for url in urls]
-    assert kept == [html(client, url) for url in urls]  # now from the kept fragments
+    assert kept == [html(client, url) for url in urls]  # now from the kept pieces
     settings.NEWSROOM_STORE_FRAGMENTS = False
     assert kept == [html(client, url) for url in urls]
 
