@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import time_machine
 from django.utils import timezone
 
 from articles.models import Article, Status, format_credit
@@ -82,3 +83,35 @@ def test_credit_has_one_display_format():
 
 def test_new_stories_start_as_drafts(db):
     assert Article.objects.create(headline="x", slug="x").status == Status.DRAFT
+
+
+def test_the_public_story_follows_the_clock_and_the_workflow(make_article):
+    """The story page's lookup: published() decides, at the time of asking."""
+    publish_at = timezone.now() + timedelta(hours=2)
+    story = make_article(publish_at=publish_at)
+    with time_machine.travel(publish_at - timedelta(seconds=1), tick=False):
+        assert Article.objects.public_story(story.slug) is None
+    with time_machine.travel(publish_at + timedelta(seconds=1), tick=False):
+        assert Article.objects.public_story(story.slug) == story
+        story.status = Status.WITHDRAWN
+        story.save()
+        assert Article.objects.public_story(story.slug) is None
+
+
+def test_related_stories_by_section_and_tag(make_article, make_section):
+    section, elsewhere = make_section(), make_section()
+    story = make_article(section=section, tags=["floods"])
+    same_section = make_article(section=section)
+    same_tag = make_article(section=elsewhere, tags=["floods"])
+    make_article(section=elsewhere, tags=["budget"])  # shares nothing
+    draft = make_article(section=section, status=Status.DRAFT)
+    tag_ids = list(story.tags.values_list("pk", flat=True))
+
+    related = Article.objects.related(story, tag_ids)
+    assert {card.pk for card in related} == {same_section.pk, same_tag.pk}
+    assert draft.pk not in {card.pk for card in related}
+    # Without tags or section, only what the remaining one gives.
+    assert [card.pk for card in Article.objects.related(story, [])] == [same_section.pk]
+    story.section = None
+    assert [card.pk for card in Article.objects.related(story, tag_ids)] == [same_tag.pk]
+    assert Article.objects.related(story, []) == []
