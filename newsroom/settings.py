@@ -109,15 +109,14 @@ _SQLITE_DIR = BASE_DIR / "var"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{_SQLITE_DIR / 'db.sqlite3'}"),
 }
-# A worker keeps its connection between requests: opening one cost more than a whole page
-# built from kept fragments (about 1 ms on SQLite, its settings included; more on PostgreSQL).
-# Checked before reuse, so a restarted database server costs one failed check, not an error.
+# A worker keeps its connection between requests: opening one costs more than a page built
+# from kept pieces. Checked before reuse, so a restarted database server costs one failed check, not an error.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _POSTGRES_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
-    # Reader pages are short index walks. At a million stories PostgreSQL's JIT compiled the
-    # larger queries (search, the sitemap index) for 0.1-3 s, far longer than it saved.
+    # Reader pages are short index walks: PostgreSQL's JIT compiled the larger queries (search,
+    # the sitemap index) for far longer than it saved (docs/performance.md).
     _POSTGRES_OPTIONS.setdefault("options", "-c jit=off")
     # Parameters sent apart from the SQL, which lets psycopg prepare the statements a
     # connection runs again and again. Off behind a pooler that cannot keep prepared

@@ -117,7 +117,7 @@ class ArticleQuerySet(models.QuerySet):
         """Stories the user created, has a byline on or is assigned.
 
         One list of ids from indexed lookups: an OR across the byline join needed a
-        DISTINCT over the whole archive (5.9 s for "My stories" at a million stories).
+        DISTINCT over the whole archive (docs/performance.md).
         """
         created = Article.objects.filter(created_by=user).values("pk")
         assigned = Article.objects.filter(assigned_to=user).values("pk")
@@ -252,9 +252,9 @@ class ArticleQuerySet(models.QuerySet):
         """Stories whose id one of the (ordered, sliced) one-column subqueries gives.
 
         Written so that each database walks an index per subquery: PostgreSQL answers an OR
-        of IN-subqueries by scanning the whole archive (6.6 s for the front page at a million
-        stories), a UNION ALL of them with a few index walks; SQLite allows no ordered, limited
-        part in a UNION, and plans the OR as a multi-index OR.
+        of IN-subqueries by scanning the whole archive, a UNION ALL of them with a few index
+        walks; SQLite allows no ordered, limited part in a UNION, and plans the OR as a
+        multi-index OR.
         """
         if connections[self.db].features.supports_slicing_ordering_in_compound:
             first, *others = subqueries
