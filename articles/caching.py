@@ -1,44 +1,34 @@
 """Reader pages, and the pieces they are made of, kept until something they show changes.
 
-**Names.** What readers see is described by names, plain strings that say what a page shows:
+**Names** say what readers see: `story:42` (story 42's page), `card:42` and `brief:42` (its
+card, and the brief card beside related stories), `list:section:3`, `list:tag:7` and
+`list:author:5` (which stories those pages list, in what order), `stories` (any public story:
+the front page, feeds, sitemaps) and `site` (what every page shows, like the section menu, or
+a change too wide to say). A view names what its page shows with `shows(request, ...)`; a
+page that names nothing shows `stories`, and every page and piece shows `site`.
 
-- `story:42`: story 42's own page; `card:42` its card; `brief:42` its brief card (headline,
-  photo, section and date, beside related stories);
-- `list:section:3`, `list:tag:7`, `list:author:5`: which stories that section's, tag's or
-  author's page lists, in what order;
-- `stories`: any public story at all (the front page, feeds, sitemaps);
-- `site`: what every page shows (the section menu) or a change too wide to say (a restore).
+**Changes** give names new tokens in the shared cache: `changed(*names)`, which
+`articles.invalidation` calls with the names of what each saved change shows readers (a
+draft shows none). A kept page or piece holds the tokens its names had when it was built and
+is used only while they all still hold, so a change ends exactly what shows it, on every
+server sharing the cache (Redis in production), and a page built while anything changed is
+not kept at all.
 
-A page names what it shows with `shows(request, *names)` while its view runs; a page that
-names nothing shows `stories`. Every page and piece shows `site`.
+**Time** changes what readers see with nothing saved: a scheduled story's minute, an embargo
+lifting, a photo licence running out. The next such moment is kept in the cache, and the first
+request after it asks the function registered with `on_schedule()` what came due.
 
-**Changes.** Each name has a token in the shared cache. `changed(*names)` gives those names new
-tokens; `articles.invalidation` calls it once a change commits, with the names of what the
-change shows readers (a draft shows none). A kept page or piece holds the tokens its names
-had when it was built, and is used only while they all still hold: a change replaces nothing,
-it simply stops what showed it from being used again. Every server sharing the cache (Redis
-in production) agrees at once, and pages that do not show a change stay in place.
-
-**Time.** A scheduled story goes live, an embargo lifts, a photo licence runs out, with nobody
-saving anything. The next such moment is kept in the cache; the first request after it asks
-the function registered with `on_schedule()` to name what changed (and when the next moment
-is), so no job has to run.
-
-**Pages.** Views marked `public_page` are kept whole by `PageCacheMiddleware`, which answers
-readers without a session cookie before the session, CSRF and authentication middleware run:
-a hit reads the page and the clock (one round trip), then its names' tokens (a second).
-A page built while anything changed is not kept: it may hold data from before the change.
-Anonymous readers get `Cache-Control: public` with a short max-age, an ETag and a
-Last-Modified, and 304 to conditional requests; signed-in users get `private, no-store`.
-
-**Pieces.** `kept_pieces()` keeps the HTML of each story's card or page body, by the story's
-name, for the pages built afresh: a change to one story draws only its own pieces again.
+**Pages** of views marked `public_page` are kept whole by `PageCacheMiddleware`, which answers
+readers without a session cookie before sessions, CSRF and authentication run: the page and
+the schedule in one read, its names' tokens in a second. Anonymous readers get
+`Cache-Control: public` with a short max-age, an ETag, a Last-Modified and 304s; signed-in
+users get `private, no-store`. **Pieces** (`kept_pieces()`) are each story's cards and its part
+of its page, for the pages built afresh: a change to one story draws only its own again.
 """
 
 import functools
 import hashlib
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -55,6 +45,12 @@ SCHEDULE = f"{PREFIX}schedule"
 # A new token with every change: a page built while it moved is not kept.
 ANY_CHANGE = "any"
 SITE = "site"
+EDITION_SETTINGS = [
+    "NEWSROOM_SITE_NAME",
+    "NEWSROOM_COPYRIGHT_NOTICE",
+    "NEWSROOM_COPYRIGHT_HOLDER",
+    "STATIC_URL",
+]
 # The only query parameters reader pages read; others (utm_source=...) share one entry.
 PAGE_PARAMETERS = ("page", "p", "q", "sort", "before", "after")
 
@@ -158,14 +154,11 @@ def kept_pieces(pieces, draw):
 
 
 def _edition():
-    """What every kept thing may show that no saved change names: the stylesheet's address
-    (a deployment), the year (copyright lines), the site's name and notice."""
+    """What every kept thing may show that no saved change names: the year (copyright lines),
+    the site's name and notice, the stylesheet's address (a deployment)."""
     return _edition_of(
         timezone.localdate().year,
-        settings.NEWSROOM_SITE_NAME,
-        settings.NEWSROOM_COPYRIGHT_NOTICE,
-        settings.NEWSROOM_COPYRIGHT_HOLDER,
-        settings.STATIC_URL,
+        *(getattr(settings, name) for name in EDITION_SETTINGS),
     )
 
 
@@ -177,13 +170,6 @@ def _edition_of(*edition):
 
 
 # Pages
-
-
-@dataclass(frozen=True)
-class StoredPage:
-    content: bytes
-    headers: dict
-    tokens: dict  # name -> token when the page was built
 
 
 def public_page(view=None, *, store=True):
@@ -236,18 +222,18 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = _page_key(request)
         read = cache.get_many([key, SCHEDULE, _token_key(ANY_CHANGE)])
-        page = read.get(key)
-        if page is not None:
+        if (page := read.get(key)) is not None:
+            content, headers, built_with = page  # the tokens of its names when it was built
             keep_time(read.get(SCHEDULE))
-            if tokens(page.tokens) == page.tokens:
-                return _conditional(request, HttpResponse(page.content, headers=page.headers))
+            if tokens(built_with) == built_with:
+                return _conditional(request, HttpResponse(content, headers=headers))
         before = read.get(_token_key(ANY_CHANGE))
         response = self.get_response(request)
         if getattr(response, "public_page", False) and _same_for_everyone(request, response):
             names = getattr(request, "shows", None) or {"stories"}
             now = tokens([*names, SITE, ANY_CHANGE])
             if now.pop(ANY_CHANGE) == before:  # else it may show data from before a change
-                page = StoredPage(response.content, dict(response.headers.items()), now)
+                page = (response.content, dict(response.headers.items()), now)
                 cache.set(key, page, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
         return _conditional(request, response)
 
@@ -280,13 +266,6 @@ def _page_key(request):
 
 def _conditional(request, response):
     """304 Not Modified when the reader's copy is still the page's."""
-    return get_conditional_response(
-        request,
-        etag=response.headers.get("ETag"),
-        last_modified=_last_modified(response),
-        response=response,
-    )
-
-
-def _last_modified(response):
-    return parse_http_date_safe(response.headers.get("Last-Modified", ""))
+    modified = parse_http_date_safe(response.headers.get("Last-Modified", ""))
+    etag = response.headers.get("ETag")
+    return get_conditional_response(request, etag=etag, last_modified=modified, response=response)

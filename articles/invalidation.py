@@ -7,6 +7,7 @@ them. The names are told at once, and again on commit (until then, readers see t
 as it was, and pages built meanwhile show it).
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Min, Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
@@ -48,6 +49,7 @@ def _public(row, now):
 def story_names(pk, *, section_ids=()):
     """Everything that shows story `pk`: its page, its cards, every list it is on."""
     tags = TaggedItem.objects.filter(object_id=pk, content_type__model="article")
+    authors = Byline.objects.filter(article_id=pk).values_list("author_id", flat=True)
     return {
         f"story:{pk}",
         f"card:{pk}",
@@ -55,10 +57,7 @@ def story_names(pk, *, section_ids=()):
         "stories",
         *(f"list:section:{section_id}" for section_id in section_ids if section_id),
         *(f"list:tag:{tag_id}" for tag_id in tags.values_list("tag_id", flat=True)),
-        *(
-            f"list:author:{author}"
-            for author in Byline.objects.filter(article_id=pk).values_list("author_id", flat=True)
-        ),
+        *(f"list:author:{author}" for author in authors),
     }
 
 
@@ -79,16 +78,14 @@ def _story_saved(sender, instance, raw=False, **kwargs):
     if not (was or is_):
         return
     differs = {field for field in READ if before is None or before[field] != after[field]}
-    pk = instance.pk
+    pk, names = instance.pk, {f"story:{instance.pk}", "stories"}
     if was != is_ or differs & LISTS_BY:
-        sections = {after["section_id"], before and before["section_id"]}
-        tell(story_names(pk, section_ids=sections))
+        names = story_names(pk, section_ids={after["section_id"], before and before["section_id"]})
     elif differs & BRIEF_BY:
-        tell({f"story:{pk}", f"card:{pk}", f"brief:{pk}", "stories"})
+        names |= {f"card:{pk}", f"brief:{pk}"}
     elif differs & CARD_BY:
-        tell({f"story:{pk}", f"card:{pk}", "stories"})
-    else:
-        tell({f"story:{pk}", "stories"})
+        names.add(f"card:{pk}")
+    tell(names)
 
 
 @receiver(pre_delete, sender=Article)
@@ -110,7 +107,7 @@ def _byline_changed(sender, instance, **kwargs):
 
 @receiver([post_save, post_delete], sender=TaggedItem)
 def _tagging_changed(sender, instance, **kwargs):
-    if instance.content_type.model_class() is Article:
+    if instance.content_type_id == ContentType.objects.get_for_model(Article).pk:
         _if_public(instance.object_id, f"list:tag:{instance.tag_id}")
 
 
