@@ -32,8 +32,8 @@ def tell(names):
     caching.changed(*names)
     if transaction.get_connection().in_atomic_block:
         # Until it commits, another request may rebuild what these names show from the data
-        # as it was: told again once it has.
-        transaction.on_commit(lambda: caching.changed(*names))
+        # as it was: told again once it has (robust: a cache down must not undo a commit).
+        transaction.on_commit(lambda: caching.changed(*names), robust=True)
 
 
 def _public(row, now):
