@@ -287,7 +287,7 @@ class ArticleDetailView(DetailView):
             }
 
         if not self.keep_story:
-            return [html for html in draw(keys).values()]
+            return list(draw(keys).values())
         return kept_pieces([(key, f"story:{article.pk}") for key in keys], draw)
 
 
