@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
-from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from articles import caching
@@ -34,16 +33,6 @@ def tell(names):
         # Until it commits, another request may rebuild what these names show from the data
         # as it was: told again once it has (robust: a cache down must not undo a commit).
         transaction.on_commit(lambda: caching.changed(*names), robust=True)
-
-
-def _public(row, now):
-    return (
-        row is not None
-        and row["status"] == Status.PUBLISHED
-        and row["publish_at"] is not None
-        and row["publish_at"] <= now
-        and (row["embargo_until"] is None or row["embargo_until"] <= now)
-    )
 
 
 def story_names(pk, *, section_ids=()):
@@ -71,8 +60,7 @@ def _read_story_before(sender, instance, raw=False, **kwargs):
 def _story_saved(sender, instance, raw=False, **kwargs):
     before = getattr(instance, "_as_readers_saw", None)
     after = {field: getattr(instance, field) for field in READ}
-    now = timezone.now()
-    was, is_ = _public(before, now), _public(after, now)
+    was, is_ = before is not None and Article(**before).is_published, instance.is_published
     if after["status"] == Status.PUBLISHED and not is_:
         caching.schedule_changed()  # it goes live at a moment of its own
     if not (was or is_):
