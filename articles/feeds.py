@@ -240,7 +240,7 @@ class LatestStoriesFeed(Feed):
 
     def item_description(self, article):
         # Feed readers take the summary as HTML: the standfirst is plain text.
-        return escape(article.dek)
+        return escape(article.standfirst)
 
     def item_author_name(self, article):
         # Feeds have one author element per item: several bylines are joined, "A, B and C".

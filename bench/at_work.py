@@ -264,7 +264,9 @@ def live_edit(number, *, stories):
     from articles.models import Article
 
     story = Article.objects.get(pk=stories[number % len(stories)])
-    story.dek = f"Updated {time.strftime('%H:%M:%S')} (edit {number}): {story.dek[:200]}"
+    story.standfirst = (
+        f"Updated {time.strftime('%H:%M:%S')} (edit {number}): {story.standfirst[:200]}"
+    )
     story.save()
 
 

@@ -130,7 +130,7 @@ class Archive:
             "id": pk,
             "headline": capitalised(" ".join(headline)),
             "slug": f"{slug}-{pk}",
-            "dek": f"{sentence(rng, rng.randint(12, 24))}.",
+            "standfirst": f"{sentence(rng, rng.randint(12, 24))}.",
             "body": "".join(paragraphs),
             "dateline": rng.choice(DATELINES) if rng.random() < DATELINE else "",
             "section_id": rng.choices(self.cast.sections, cum_weights=self.section_weights)[0],

@@ -31,7 +31,7 @@ READER_FACING = {Status.PUBLISHED, Status.WITHDRAWN}
 CARD_FIELDS = (
     "headline",
     "slug",
-    "dek",
+    "standfirst",
     "publish_at",
     "first_published_at",
     "revised_at",
@@ -356,8 +356,7 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
     slug = models.SlugField(
         max_length=255, unique=True, help_text="The last part of the story's web address."
     )
-    dek = models.TextField(
-        "standfirst",
+    standfirst = models.TextField(
         blank=True,
         help_text="One or two sentences under the headline; also the summary in feeds and "
         "search results.",

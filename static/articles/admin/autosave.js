@@ -11,7 +11,7 @@
   const notice = form.querySelector(".working-copy-notice");
   const storageKey = marker.dataset.storageKey;
   const every = Number(marker.dataset.keepSeconds) * 1000;
-  const TEXT = ["headline", "slug", "dek", "dateline", "copyright_notice", "copyright_holder",
+  const TEXT = ["headline", "slug", "standfirst", "dateline", "copyright_notice", "copyright_holder",
     "copyright_year", "tags"];
   const CHOICES = ["section", "lead_photo"];
 
