@@ -202,6 +202,10 @@
     // Older than the story's last save: that save has it, or has replaced it.
     const savedAt = Number(marker.dataset.savedAt || 0) * 1000;
     if (!found || !found.values || found.taken_at <= savedAt) return null;
+    // Kept before the standfirst's field was renamed (articles migration 0020): it was "dek".
+    if ("dek" in found.values && !("standfirst" in found.values)) {
+      found.values.standfirst = found.values.dek;
+    }
     return found;
   }
 
