@@ -232,8 +232,8 @@ def wire_draft(number, *, run):
     from django.core.files import File
 
     from articles.imaging import inspect_image
-    from articles.models.wire_copy import WireIdentity, save_wire_story
-    from articles.wire import parse
+    from articles.wire.importer import WireIdentity, save_wire_story
+    from articles.wire.parser import parse
 
     text, picture = wire_text(number, run), photo_jpeg(number)
     story = parse(text)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.models import Article, Photo
-from articles.wire import WireError, WireStory, parse
+from articles.wire.parser import WireError, WireStory, parse
 
 _names = itertools.count()
 

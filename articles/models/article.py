@@ -409,7 +409,7 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
         expression=SearchDocument(), output_field=SearchVectorField(), db_persist=True
     )
 
-    # Which agency file the story came from (articles.models.wire_copy.WireIdentity): the feed
+    # Which agency file the story came from (articles.wire.importer.WireIdentity): the feed
     # it arrived on and its name there, since two agencies may both send "story.txt". Stories
     # imported before feeds were recorded have an empty feed.
     wire_feed = models.CharField(max_length=100, blank=True, editable=False)

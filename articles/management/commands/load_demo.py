@@ -20,7 +20,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from articles.models import Article, Author, Byline, Photo, Section, Status
-from articles.models.wire_copy import WireIdentity
+from articles.wire.importer import WireIdentity
 
 WIRE_DIR = Path(__file__).resolve().parents[2] / "demo" / "wire"
 SEED_FILE = "000_5ada4b7a9c93438c.txt"

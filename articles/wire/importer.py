@@ -13,7 +13,7 @@ from articles.models.addresses import unique_slug
 from articles.models.article import Article, Byline, Status
 from articles.models.people import Author
 from articles.models.photos import ArticlePhoto, Photo
-from articles.wire import WireStory
+from articles.wire.parser import WireStory
 
 CREATED, UPDATED, UNCHANGED, PUBLISHED_ALREADY = "created", "updated", "unchanged", "published"
 
