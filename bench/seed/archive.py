@@ -1,4 +1,4 @@
-"""A made-up news archive as plain rows for `bench_seed`: pure, no database.
+"""A made-up news archive as plain rows for the bench's seeding: pure, no database.
 
 Stories come as dictionaries keyed by column (attname), with their bylines, tags and gallery
 photos, ready for bulk insertion with primary keys chosen here. Deterministic for a seed: the
