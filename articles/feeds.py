@@ -127,7 +127,7 @@ class LatestStoriesFeed(Feed):
 
     def item_description(self, article):
         # Feed readers take the summary as HTML: the standfirst is plain text.
-        return escape(article.dek)
+        return escape(article.standfirst)
 
     def item_link(self, article):
         return self.request.build_absolute_uri(article.get_absolute_url())

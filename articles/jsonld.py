@@ -70,8 +70,8 @@ def news_article(article, *, absolute):
         "copyrightNotice": article.copyright_line,
         "isAccessibleForFree": True,
     }
-    if article.dek:
-        data["description"] = article.dek
+    if article.standfirst:
+        data["description"] = article.standfirst
     if article.dateline:
         data["dateline"] = article.dateline
     if article.section:

@@ -17,7 +17,7 @@ from articles.models import Article, Author, Byline, Photo, Section
 TEXT_FIELDS = [
     ("headline", "Headline"),
     ("slug", "Address (slug)"),
-    ("dek", "Standfirst"),
+    ("standfirst", "Standfirst"),
     ("dateline", "Dateline"),
     ("body", "Body"),
     ("copyright_notice", "Copyright notice"),

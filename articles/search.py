@@ -38,10 +38,11 @@ class SearchDocument(Func):
     template = "%(expressions)s"
     output_field = SearchVectorField()
 
-    def __init__(self):
+    # `standfirst` names its field: migrations before articles 0020 knew it as "dek".
+    def __init__(self, *, standfirst="standfirst"):
         super().__init__(
             SearchVector("headline", config=CONFIG, weight="A")
-            + SearchVector("dek", config=CONFIG, weight="B")
+            + SearchVector(standfirst, config=CONFIG, weight="B")
             # Tags in the HTML body are tokens PostgreSQL's parser recognises and skips.
             + SearchVector("body", config=CONFIG, weight="C")
         )
@@ -63,7 +64,7 @@ def matching(queryset, text):
         return queryset.filter(search_vector=_query(text))
     for word in _words(text):
         queryset = queryset.filter(
-            _has_word("headline", word) | _has_word("dek", word) | _has_word("body", word)
+            _has_word("headline", word) | _has_word("standfirst", word) | _has_word("body", word)
         )
     return queryset
 
@@ -124,7 +125,7 @@ def _rank(text):
         (
             Case(
                 When(_has_word("headline", word), then=Value(4)),
-                When(_has_word("dek", word), then=Value(2)),
+                When(_has_word("standfirst", word), then=Value(2)),
                 default=Value(1),
                 output_field=IntegerField(),
             )

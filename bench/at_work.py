@@ -230,8 +230,8 @@ def wire_draft(number, *, run):
     from django.core.files import File
 
     from articles.imaging import inspect_image
-    from articles.models.wire_copy import WireIdentity, save_wire_story
-    from articles.wire import parse
+    from articles.wire.importer import WireIdentity, save_wire_story
+    from articles.wire.parser import parse
 
     text, picture = wire_text(number, run), photo_jpeg(number)
     story = parse(text)
@@ -262,7 +262,9 @@ def live_edit(number, *, stories):
     from articles.models import Article
 
     story = Article.objects.get(pk=stories[number % len(stories)])
-    story.dek = f"Updated {time.strftime('%H:%M:%S')} (edit {number}): {story.dek[:200]}"
+    story.standfirst = (
+        f"Updated {time.strftime('%H:%M:%S')} (edit {number}): {story.standfirst[:200]}"
+    )
     story.save()
 
 

@@ -23,9 +23,9 @@ def choose(*, stories, articles, seed):
     from django.db.models import Count
     from django.urls import reverse
 
-    from articles.management.archive import SEARCH_WORDS
     from articles.models import Article, Section
     from articles.paging import Cursor
+    from bench.seed.archive import SEARCH_WORDS
 
     published = Article.objects.published()
     ids = list(published.order_by("-publish_at", "-pk").values_list("pk", flat=True))

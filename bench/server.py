@@ -35,13 +35,12 @@ def environment(workdir, *, database_url=None):
     }
 
 
-class Echo(io.StringIO):
-    """Output kept for later and shown as it comes: the seeding's progress, on a long run."""
+class Echo:
+    """The seeding's progress, shown as it comes: a long run says how far it has got."""
 
     def write(self, text):
         sys.stdout.write(text)
         sys.stdout.flush()
-        return super().write(text)
 
 
 def prepare(*, stories, seed):
@@ -51,12 +50,13 @@ def prepare(*, stories, seed):
     """
     from django.core.management import call_command
 
+    from bench.seed.fill import fill
+
     quiet = {"stdout": io.StringIO(), "verbosity": 0}
     call_command("migrate", interactive=False, **quiet)
-    out = Echo()
-    call_command("bench_seed", stories=stories, seed=seed, stdout=out)
+    summary = fill(stories=stories, seed=seed, out=Echo())
     call_command("collectstatic", interactive=False, **quiet)
-    return out.getvalue().strip().splitlines()[-1]
+    return summary
 
 
 def free_port():

@@ -184,7 +184,7 @@ def make_article(db, make_section, make_author):
         fields = {
             "headline": f"Headline {n}",
             "slug": f"headline-{n}",
-            "dek": f"Standfirst {n}",
+            "standfirst": f"Standfirst {n}",
             "body": f"<p>Body of story {n}.</p>",
             "status": Status.PUBLISHED,
             # Minutes, not hours: stories stay recent (news sitemap) however many a run makes.

@@ -28,7 +28,7 @@ for headline, status, when in [
     ("Storm closes port", Status.APPROVED, None),
 ]:
     story = Article.objects.create(
-        headline=headline, slug=headline.lower().replace(" ", "-"), dek="Dek",
+        headline=headline, slug=headline.lower().replace(" ", "-"), standfirst="Standfirst",
         body="<p>Body</p>", section=section, status=status,
         publish_at=when, first_published_at=when,
     )

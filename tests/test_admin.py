@@ -40,7 +40,7 @@ def test_editor_writes_a_story_with_bylines_in_the_rich_text_editor(
         {
             "headline": "A new story",
             "slug": "a-new-story",
-            "dek": "Its standfirst",
+            "standfirst": "Its standfirst",
             "body": '<p>Hello <em>readers</em></p><script>alert("x")</script>',
             "section": section.pk,
             "tags": "one, two",

@@ -21,7 +21,7 @@ def typed(story, **changes):
     form = {
         "headline": story.headline,
         "slug": story.slug,
-        "dek": story.dek,
+        "standfirst": story.standfirst,
         "body": story.body,
         "section": story.section_id or "",
         "lead_photo": story.lead_photo_id or "",
@@ -53,7 +53,8 @@ def test_the_checklist_answers_for_the_typed_values_not_the_saved_ones(client, d
     client.force_login(writer)
     assert client.post(checklist(draft), typed(draft)).json() == {"problems": []}
 
-    problems = client.post(checklist(draft), typed(draft, headline=" ", dek="")).json()["problems"]
+    emptied = typed(draft, headline=" ", standfirst="")
+    problems = client.post(checklist(draft), emptied).json()["problems"]
     assert problems == ["it needs a headline", "it needs a standfirst"]
     # The bylines as the form's rows have them: one marked for deletion is gone.
     gone = typed(draft, **{"byline_set-0-DELETE": "on"})

@@ -37,7 +37,7 @@ def draft_by(make_article):
 def test_change_page_shows_state_checklist_and_only_the_allowed_buttons(
     login, draft_by, writer, editor
 ):
-    story = draft_by(writer, dek="")
+    story = draft_by(writer, standfirst="")
     html = login(writer).get(change_page(story)).content.decode()
     assert "state-draft" in html
     assert "Submit for review" in html
@@ -45,7 +45,7 @@ def test_change_page_shows_state_checklist_and_only_the_allowed_buttons(
     for other in ["Approve", "Publish now", "Withdraw", "Send back"]:
         assert other not in html
 
-    story.dek = "Now complete"
+    story.standfirst = "Now complete"
     story.save()
     story.submit(by=writer)
     html = login(editor).get(change_page(story)).content.decode()
@@ -83,7 +83,7 @@ def test_a_refused_transition_is_a_clear_message_not_an_error_page(login, draft_
 
 
 def test_publishing_an_incomplete_story_names_what_is_missing(login, draft_by, writer, editor):
-    story = draft_by(writer, status=Status.APPROVED, dek="", section=None)
+    story = draft_by(writer, status=Status.APPROVED, standfirst="", section=None)
     html = (
         login(editor).post(transition(story, "publish"), seen(story), follow=True).content.decode()
     )
@@ -157,7 +157,7 @@ def test_an_edit_to_a_live_story_shows_readers_an_updated_time(login, make_artic
     data = {
         "headline": "New headline",
         "slug": story.slug,
-        "dek": story.dek,
+        "standfirst": story.standfirst,
         "body": story.body,
         "section": story.section_id,
         "tags": "",
@@ -198,7 +198,7 @@ def test_bulk_publish_reports_each_story_and_goes_through_the_checklist(
     login, draft_by, writer, editor
 ):
     ready = draft_by(writer, status=Status.APPROVED, headline="Ready")
-    incomplete = draft_by(writer, status=Status.APPROVED, headline="Incomplete", dek="")
+    incomplete = draft_by(writer, status=Status.APPROVED, headline="Incomplete", standfirst="")
     in_draft = draft_by(writer, headline="Still a draft")
     response = login(editor).post(
         CHANGELIST,
@@ -255,7 +255,7 @@ def story_form(story, **changes):
     return {
         "headline": story.headline,
         "slug": story.slug,
-        "dek": story.dek,
+        "standfirst": story.standfirst,
         "body": story.body,
         "section": story.section_id,
         "tags": "",
@@ -479,7 +479,7 @@ def test_a_new_story_is_saved_and_submitted_in_one_step(login, writer, make_sect
     data = {
         "headline": "Filed in one go",
         "slug": "filed-in-one-go",
-        "dek": "A standfirst.",
+        "standfirst": "A standfirst.",
         "body": "<p>Body.</p>",
         "section": section.pk,
         "tags": "",

@@ -168,24 +168,24 @@ def test_the_drafts_control_does_the_same_work_and_keeps_nothing(db):
 
 
 def test_a_live_edit_saves_a_new_standfirst_on_one_of_the_newest_stories(make_article):
-    stories = [make_article(dek=f"Standfirst {n}") for n in range(7)]
+    stories = [make_article(standfirst=f"Standfirst {n}") for n in range(7)]
     live = at_work.live_stories()
     # The fixture makes each story a minute older than the one before.
     assert live == [story.pk for story in stories[:5]]
     edit = at_work.newsroom_change("edits", control=False)
     edit(0)
     edit(1)
-    edited = Article.objects.filter(dek__contains="(edit ")
+    edited = Article.objects.filter(standfirst__contains="(edit ")
     assert set(edited.values_list("pk", flat=True)) == set(live[:2])
     assert all(story.version == 2 for story in edited)
 
 
 def test_the_live_edits_control_changes_neither_story_nor_cache(make_article):
-    make_article(dek="As it was")
+    make_article(standfirst="As it was")
     version = any_change()
     at_work.newsroom_change("edits", control=True)(0)
     story = Article.objects.get()
-    assert (story.dek, story.version) == ("As it was", 1)
+    assert (story.standfirst, story.version) == ("As it was", 1)
     assert any_change() == version
 
 

@@ -1,10 +1,7 @@
-import io
-
-from django.core.management import call_command
-
 from articles.models import Article
 from bench.pages import choose, rss_feed
 from bench.report import FLOOR
+from bench.seed.fill import fill
 
 
 def test_rss_feed_is_found_by_the_front_pages_autodiscovery_link():
@@ -24,7 +21,7 @@ def test_no_feed_link_is_reported_not_guessed():
 
 
 def test_pages_rotate_over_stories_from_the_whole_archive(db, client):
-    call_command("bench_seed", stories=60, stdout=io.StringIO())
+    fill(stories=60)
     pages = {page.label: page for page in choose(stories=60, articles=20, seed=1)}
     assert pages[FLOOR].paths == ["/bench/floor/"]
     assert pages["front page"].paths == ["/"]
@@ -41,7 +38,7 @@ def test_pages_rotate_over_stories_from_the_whole_archive(db, client):
 
 def test_the_deep_section_page_is_reached_by_cursor_as_readers_reach_it(db, client, settings):
     settings.NEWSROOM_PAGE_SIZE = 3
-    call_command("bench_seed", stories=60, stdout=io.StringIO())
+    fill(stories=60)
     # 600 stories would make page 3 the deep one; the seeded World section has enough for it.
     deep = next(page for page in choose(stories=600, articles=5, seed=1) if " of " in page.label)
     assert deep.label.startswith("section page 3 of ")

@@ -1,18 +1,22 @@
 import io
+import os
+import subprocess
+import sys
 from html import escape
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count
 from taggit.models import Tag, TaggedItem
 
-from articles.management.archive import SEARCH_WORDS, WORDS
-from articles.management.commands.bench_seed import SECTIONS
 from articles.models import Article, ArticlePhoto, Author, Byline, Photo, Section
 from articles.richtext import sanitize_body
+from bench.seed.archive import SEARCH_WORDS, WORDS
+from bench.seed.fill import SECTIONS, SeedRefused, fill
+
+ROOT = Path(__file__).resolve().parent.parent
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="COPY streams and set-aside indexes"
@@ -21,7 +25,7 @@ postgresql_only = pytest.mark.skipif(
 
 def seed(stories, **options):
     out = io.StringIO()
-    call_command("bench_seed", stories=stories, stdout=out, **options)
+    fill(stories=stories, out=out, **options)
     return out.getvalue()
 
 
@@ -118,7 +122,7 @@ def test_the_same_seed_gives_the_same_stories(db):
 
 def test_refuses_a_database_that_already_has_stories(make_article):
     make_article()
-    with pytest.raises(CommandError, match="throwaway"):
+    with pytest.raises(SeedRefused, match="throwaway"):
         seed(5)
     assert Article.objects.count() == 1
 
@@ -155,3 +159,25 @@ def test_parallel_streams_write_what_one_stream_writes(transactional_db):
     assert list(Byline.objects.order_by("article", "position").values_list("author__slug")) == (
         bylines
     )
+
+
+def test_seeding_runs_on_its_own_with_no_management_command(tmp_path):
+    """`python -m bench.seed` sets Django up itself, on the database the environment names."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"} | {
+        "DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}",
+        "CACHE_URL": "locmemcache://",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+
+    def run(*command):
+        return subprocess.run(
+            [sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+
+    assert run("manage.py", "migrate", "--no-input").returncode == 0
+    seeded = run("-m", "bench.seed", "--stories", "12")
+    assert seeded.returncode == 0, seeded.stderr
+    assert "Seeded 12 published stories" in seeded.stdout
+    again = run("-m", "bench.seed", "--stories", "12")
+    assert again.returncode == 1 and "throwaway" in again.stderr

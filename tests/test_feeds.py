@@ -45,7 +45,7 @@ def story(make_article, make_author, make_photo, make_section):
     first = (timezone.now() - timedelta(days=2)).replace(microsecond=0)
     return make_article(
         headline="Q&A: the <summit> in full",
-        dek="Leaders meet & talk <quietly>",
+        standfirst="Leaders meet & talk <quietly>",
         section=make_section(name="World", slug="world"),
         authors=[make_author(name="Ann Lee"), make_author(name="Bo Ma"), make_author(name="Cy Ng")],
         tags=["space", "Russia"],

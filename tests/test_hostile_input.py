@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.models import Article, Photo
-from articles.wire import WireError, WireStory, parse
+from articles.wire.parser import WireError, WireStory, parse
 
 _names = itertools.count()
 
@@ -121,7 +121,9 @@ DANGEROUS = re.compile(
 
 @pytest.mark.parametrize("payload", XSS)
 def test_nothing_executable_reaches_a_reader(client, make_article, payload):
-    story = make_article(body=f"<p>Before</p>{payload}<p>After</p>", headline=payload, dek=payload)
+    story = make_article(
+        body=f"<p>Before</p>{payload}<p>After</p>", headline=payload, standfirst=payload
+    )
     html = client.get(story.get_absolute_url()).content.decode()
     body = html.split('class="story-body"', 1)[1].split("</article>", 1)[0]
     assert not DANGEROUS.search(body), body

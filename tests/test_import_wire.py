@@ -5,8 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, Photo, Status
-from articles.models.wire_copy import WireIdentity, WireRefused, save_wire_story
-from articles.wire import WireStory
+from articles.wire.importer import WireIdentity, WireRefused, save_wire_story
+from articles.wire.parser import WireStory
 from tests.conftest import jpeg_bytes, with_iptc
 
 SEED = Path(__file__).resolve().parent.parent / "articles/demo/wire/000_5ada4b7a9c93438c.txt"
@@ -355,7 +355,7 @@ def test_a_dry_run_reports_the_same_refusals(db, tmp_path):
 def parsed(**changes):
     from dataclasses import replace
 
-    from articles.wire import parse
+    from articles.wire.parser import parse
 
     return replace(parse(STORY.encode()), **changes)
 
@@ -370,7 +370,7 @@ def parsed(**changes):
     ids=["headline", "author", "credit"],
 )
 def test_the_importer_refuses_rather_than_cuts_what_the_parser_never_makes(db, changes, reason):
-    from articles.models.wire_copy import WireIdentity, WireRefused, save_wire_story
+    from articles.wire.importer import WireIdentity, WireRefused, save_wire_story
 
     with pytest.raises(WireRefused, match=reason):
         save_wire_story(parsed(**changes), identity=WireIdentity("ap", "x.txt"), digest="1")
@@ -386,12 +386,12 @@ def test_the_parsers_longest_names_fit_the_models(db, tmp_path):
 
 def test_a_database_error_fails_that_file_only_and_the_run_goes_on(db, tmp_path, monkeypatch):
     """A real error from the database (a slug taken behind validation's back), on every backend."""
-    from articles.models import wire_copy
+    from articles.wire import importer
 
     Article.objects.create(headline="Taken", slug="taken")
-    real_slug = wire_copy.unique_slug
+    real_slug = importer.unique_slug
     monkeypatch.setattr(
-        wire_copy,
+        importer,
         "unique_slug",
         lambda model, text, **kw: "taken" if "Flood" in text else real_slug(model, text, **kw),
     )

@@ -123,7 +123,7 @@ def test_a_correction_ends_only_the_pages_that_show_its_story(kept, make_correct
 
 def test_a_new_standfirst_ends_its_page_and_the_lists_showing_its_card(kept, newsroom):
     story = newsroom["final"]
-    story.dek = "Kick-off moved to eight."
+    story.standfirst = "Kick-off moved to eight."
     story.save()
     # Not the pages of the stories beside which it is a brief card (no standfirst there).
     assert kept() == {"final", "sport", "cup", "bob", "front", "news sitemap"}

@@ -24,8 +24,8 @@ from articles.models import Article, Byline, Status
 world = Article.objects.get(slug="harbour-reopens")
 for n in range({steps}):
     story = Article.objects.create(
-        headline=f"Breaking {{n}}", slug=f"breaking-{{n}}", dek="Dek", body="<p>Body</p>",
-        section=world.section, status=Status.APPROVED,
+        headline=f"Breaking {{n}}", slug=f"breaking-{{n}}", standfirst="Standfirst",
+        body="<p>Body</p>", section=world.section, status=Status.APPROVED,
     )
     Byline.objects.create(article=story, author=world.bylines[0])
     story.publish(by=erin)

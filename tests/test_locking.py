@@ -52,7 +52,8 @@ def test_the_later_of_two_saves_is_refused_and_loses_nothing(story, jane, john):
     assert saved.status_code == 302
 
     refused = john_client.post(
-        url(story), form_data(john_page, headline="John's headline", dek="John's new standfirst")
+        url(story),
+        form_data(john_page, headline="John's headline", standfirst="John's new standfirst"),
     )
     html = refused.content.decode()
     assert refused.status_code == 200

@@ -16,9 +16,9 @@ from PIL import Image
 from articles import caching, imaging
 from articles.models import Article, ArticlePhoto, Photo, Rendition
 from articles.models.renditions import FORMATS
-from articles.models.wire_copy import WireIdentity, save_wire_story
 from articles.photometa import read_metadata
-from articles.wire import parse
+from articles.wire.importer import WireIdentity, save_wire_story
+from articles.wire.parser import parse
 from tests.conftest import image_bytes, jpeg_bytes
 
 WIRE_SEED = Path(__file__).resolve().parent.parent / "articles/demo/wire/000_5ada4b7a9c93438c.txt"

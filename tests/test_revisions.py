@@ -71,7 +71,7 @@ def test_compare_shows_a_readable_word_diff(story, editor):
 
 def test_a_version_compared_with_the_story_now(story, editor):
     oldest = revisions.versions_of(story).last()
-    saved(story, editor, dek="A new standfirst")
+    saved(story, editor, standfirst="A new standfirst")
     html = (
         client_for(editor)
         .get(f"/admin/articles/article/{story.pk}/history/{oldest.pk}/")

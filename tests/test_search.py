@@ -23,7 +23,7 @@ def found(text, order=RELEVANCE):
     "fields",
     [
         {"headline": "Harbour strike ends"},
-        {"dek": "The harbour strike is over"},
+        {"standfirst": "The harbour strike is over"},
         {"body": "<p>Workers ended the harbour strike on Monday.</p>"},
     ],
 )
@@ -64,7 +64,7 @@ def test_relevance_is_headline_then_standfirst_then_body_and_equals_newest_first
     now = timezone.now()
     in_body_older = make_article(body="<p>At the harbour.</p>", publish_at=now - timedelta(hours=3))
     in_body = make_article(body="<p>At the harbour.</p>", publish_at=now - timedelta(hours=1))
-    in_standfirst = make_article(dek="At the harbour", publish_at=now - timedelta(days=1))
+    in_standfirst = make_article(standfirst="At the harbour", publish_at=now - timedelta(days=1))
     in_headline = make_article(headline="Harbour reopens", publish_at=now - timedelta(days=2))
     assert found("harbour") == [in_headline, in_standfirst, in_body, in_body_older]
 
@@ -97,7 +97,7 @@ def test_markup_in_the_body_is_not_searched(make_article):
 def test_only_whole_words_match(make_article):
     report = make_article(headline="Port report", body="<p>Support for the port.</p>")
     airport = make_article(
-        headline="Airport reopens", dek="A passport queue", body="<p>Reports.</p>"
+        headline="Airport reopens", standfirst="A passport queue", body="<p>Reports.</p>"
     )
     assert found("port") == [report]
     assert found("PORT") == [report]
@@ -107,7 +107,7 @@ def test_only_whole_words_match(make_article):
 
 
 def test_the_database_keeps_the_search_vector(make_article):
-    story = make_article(headline="Ships sailing", dek="", body="<p>Harbours reopened.</p>")
+    story = make_article(headline="Ships sailing", standfirst="", body="<p>Harbours reopened.</p>")
     vector = Article.objects.filter(pk=story.pk).values_list("search_vector", flat=True).get()
     if connection.vendor == "postgresql":
         # Stemmed, weighted by field, and stored by the database itself on every write.

@@ -43,7 +43,7 @@ def fill(route, values):
 def secret(make_article, make_author, make_section, make_photo, writer):
     story = make_article(
         headline=f"{SECRET} headline",
-        dek=f"{SECRET} standfirst",
+        standfirst=f"{SECRET} standfirst",
         body=f"<p>{SECRET} body</p>",
         status=Status.DRAFT,
         created_by=writer,

@@ -46,7 +46,7 @@ def test_the_story_form_refuses_a_headline_with_a_line_break(editor_client, make
             "headline": f"Two{brk}lines",
             "slug": "two-lines",
             "dateline": f"PARIS{brk}LONDON",
-            "dek": "Its standfirst",
+            "standfirst": "Its standfirst",
             "body": "<p>Hello</p>",
             "section": make_section().pk,
             "byline_set-TOTAL_FORMS": "0",

@@ -101,7 +101,7 @@ def test_front_page_cards_show_what_readers_need(client, make_article, make_auth
     photo = make_photo(credit="AP Photo/Jane Doe", alt_text="Crowds at the harbour")
     story = make_article(
         headline="Harbour reopens",
-        dek="Ships return after a week",
+        standfirst="Ships return after a week",
         authors=[make_author(name="Ann Lee"), make_author(name="Bo Ma")],
         lead_photo=photo,
     )
@@ -225,7 +225,7 @@ def test_article_page_shows_the_whole_story(client, make_article, make_author, m
     photo = make_photo(caption="Leaders meet", credit="Reuters", copyright_notice="© 2023 Reuters")
     story = make_article(
         headline="Kim and Putin meet",
-        dek="A rare summit",
+        standfirst="A rare summit",
         dateline="VLADIVOSTOK",
         body="<p>First paragraph.</p>",
         authors=[make_author(name="Jane Doe"), make_author(name="John Roe")],
@@ -327,7 +327,10 @@ def test_article_page_has_canonical_sharing_and_robots_tags(client, make_article
     photo = make_photo(alt_text="Two leaders shake hands")
     photo.refresh_from_db()  # for its width and height
     story = make_article(
-        headline="Summit & “talks”", dek="A rare <meeting>", lead_photo=photo, tags=["Russia"]
+        headline="Summit & “talks”",
+        standfirst="A rare <meeting>",
+        lead_photo=photo,
+        tags=["Russia"],
     )
     html = client.get(story.get_absolute_url()).content.decode()
     url = f"http://testserver{story.get_absolute_url()}"
@@ -369,7 +372,7 @@ def test_article_structured_data(
     first = timezone.now() - timedelta(days=1)
     story = make_article(
         headline="Kim and Putin meet",
-        dek="A rare summit",
+        standfirst="A rare summit",
         section=make_section(name="World"),
         authors=[
             make_author(name="Ann Lee", slug="ann-lee"),
@@ -421,7 +424,7 @@ def test_article_structured_data(
 def test_structured_data_cannot_break_out_of_its_script(client, make_article, make_author):
     story = make_article(
         headline="</script><script>alert(1)</script>",
-        dek="<!-- & -->",
+        standfirst="<!-- & -->",
         authors=[make_author(name="A & B")],
     )
     html = client.get(story.get_absolute_url()).content.decode()

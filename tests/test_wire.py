@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.wire import Copyright, WireError, WireStory, parse
+from articles.wire.parser import Copyright, WireError, WireStory, parse
 
 DEMO = Path(__file__).resolve().parent.parent / "articles/demo/wire/000_5ada4b7a9c93438c.txt"
 

@@ -217,7 +217,7 @@ def test_publishing_is_refused_with_every_missing_point_listed(make_article, edi
         status=Status.APPROVED,
         publish_at=None,
         authors=[],
-        dek="",
+        standfirst="",
         body="",
         section=None,
         lead_photo=make_photo(credit="", alt_text=""),
@@ -433,7 +433,7 @@ def test_approve_and_publish_records_both_steps(story_in, editor):
 
 
 def test_approve_and_publish_does_neither_when_publishing_is_refused(story_in, editor):
-    story = story_in(Status.IN_REVIEW, dek="")
+    story = story_in(Status.IN_REVIEW, standfirst="")
     with pytest.raises(ChecklistError):
         story.approve_and_publish(by=editor)
     assert story.status == Status.IN_REVIEW and story.approved_by is None

@@ -103,7 +103,7 @@ class ArticleAdmin(
         PublishedYearFilter,
     ]
     # Searched by get_search_results(): full text on PostgreSQL, not a LIKE scan of bodies.
-    search_fields = ["headline", "dek", "body"]
+    search_fields = ["headline", "standfirst", "body"]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "lead_photo"]
     inlines = [BylineInline, ArticlePhotoInline]
@@ -117,7 +117,10 @@ class ArticleAdmin(
         "photo_rights",
     ]
     fieldsets = [
-        ("Story", {"fields": ["headline", "slug", "dek", "dateline", "body", "loaded_version"]}),
+        (
+            "Story",
+            {"fields": ["headline", "slug", "standfirst", "dateline", "body", "loaded_version"]},
+        ),
         (
             "Photo and rights",
             {

@@ -10,7 +10,7 @@ from articles.models.locking import StaleEditError
 COMPARED = [
     "headline",
     "slug",
-    "dek",
+    "standfirst",
     "dateline",
     "body",
     "section",

@@ -27,10 +27,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The standfirst was the field "dek" until 0020 renamed it; the expression is code of
+        # today, told the name the field had here.
         migrations.AddField(
             model_name='article',
             name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=articles.search.SearchDocument(), output_field=django.contrib.postgres.search.SearchVectorField()),
+            field=models.GeneratedField(db_persist=True, expression=articles.search.SearchDocument(standfirst='dek'), output_field=django.contrib.postgres.search.SearchVectorField()),
         ),
         migrations.RunPython(add_search_index, remove_search_index),
     ]

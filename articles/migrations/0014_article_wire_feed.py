@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         # the draft of another's. It is now known by its feed and its name there. Stories
         # imported before keep their file name and get an empty feed, because the folder they
         # came from was never recorded: the importer takes such a story as a file's own only when
-        # the file's content is identical (articles.models.wire_copy), and otherwise makes a new
+        # the file's content is identical (articles.wire.importer), and otherwise makes a new
         # draft rather than overwrite what may be another agency's story.
         migrations.RemoveConstraint(
             model_name='article',

@@ -29,7 +29,7 @@ READER_FACING = {Status.PUBLISHED, Status.WITHDRAWN}
 CARD_FIELDS = (
     "headline",
     "slug",
-    "dek",
+    "standfirst",
     "publish_at",
     "first_published_at",
     "revised_at",
@@ -337,8 +337,7 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
     slug = models.SlugField(
         max_length=255, unique=True, help_text="The last part of the story's web address."
     )
-    dek = models.TextField(
-        "standfirst",
+    standfirst = models.TextField(
         blank=True,
         help_text="One or two sentences under the headline; also the summary in feeds and "
         "search results.",
@@ -391,7 +390,7 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
         expression=SearchDocument(), output_field=SearchVectorField(), db_persist=True
     )
 
-    # Which agency file the story came from (articles.models.wire_copy.WireIdentity): the feed
+    # Which agency file the story came from (articles.wire.importer.WireIdentity): the feed
     # it arrived on and its name there, since two agencies may both send "story.txt". Stories
     # imported before feeds were recorded have an empty feed.
     wire_feed = models.CharField(max_length=100, blank=True, editable=False)

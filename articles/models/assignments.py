@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
+from articles.models.addresses import unique_slug
 from articles.models.status import Status
 from articles.models.workflow import AuditEntry, WorkflowError, notify, when
 
@@ -46,9 +47,6 @@ class Assignment(models.Model):
     ):
         """A new draft for `writer` to write: theirs (created by them, with their byline if
         they have one), and assigned to them; the trail records who assigned it."""
-        # The importer's slug maker; imported here, as the importer imports the story model.
-        from articles.models.wire_copy import unique_slug
-
         check_may_assign(by, writer)
         with transaction.atomic():
             story = cls.objects.create(

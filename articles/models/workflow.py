@@ -180,7 +180,7 @@ class EditorialWorkflow(models.Model):
             message
             for missing, message in [
                 (not self.headline.strip(), "it needs a headline"),
-                (not self.dek.strip(), "it needs a standfirst"),
+                (not self.standfirst.strip(), "it needs a standfirst"),
                 (self.section_id is None, "it needs a section"),
                 (not bylines, "it needs at least one byline"),
                 (not self.body.strip(), "it needs body text"),

@@ -23,7 +23,7 @@ KEPT_FOR = timedelta(days=30)
 TEXT_FIELDS = [
     "headline",
     "slug",
-    "dek",
+    "standfirst",
     "dateline",
     "copyright_notice",
     "copyright_holder",

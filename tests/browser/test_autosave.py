@@ -86,3 +86,23 @@ def test_typed_changes_come_back_after_leaving_without_saving(
     page.goto(change)
     expect(page.get_by_label("Headline:")).to_have_value(TYPED)
     expect(page.get_by_role("region", name="Unsaved changes")).to_be_hidden()
+
+
+def test_a_copy_kept_in_the_browser_before_the_rename_restores_its_standfirst(
+    page, editor, make_article, log_in
+):
+    story = make_article(status=Status.DRAFT, publish_at=None, standfirst="As saved")
+    log_in(page, editor)
+    change = f"/admin/articles/article/{story.pk}/change/"
+    page.goto(change)
+    # What the page kept in localStorage while the standfirst's field was still "dek".
+    page.evaluate(
+        """(standfirst) => localStorage.setItem(
+            document.getElementById("working-copy").dataset.storageKey,
+            JSON.stringify({ values: { dek: standfirst }, taken_at: Date.now() }))""",
+        "Typed while the server was away",
+    )
+    page.goto(change)
+    offer = page.get_by_role("region", name="Unsaved changes")
+    offer.get_by_role("button", name="Restore them").click()
+    expect(page.get_by_label("Standfirst:")).to_have_value("Typed while the server was away")

@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from articles.imaging import ImageRejected, inspect_image
-from articles.models.wire_copy import WireIdentity, WireRefused, plan, save_wire_story
-from articles.wire import WireError, parse
+from articles.wire.importer import WireIdentity, WireRefused, plan, save_wire_story
+from articles.wire.parser import WireError, parse
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 # Above this many files a line per file floods the terminal; show progress instead.

@@ -20,7 +20,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from articles.models import Article, Author, Byline, Photo, Section, Status
-from articles.models.wire_copy import WireIdentity
+from articles.wire.importer import WireIdentity
 
 WIRE_DIR = Path(__file__).resolve().parents[2] / "demo" / "wire"
 SEED_FILE = "000_5ada4b7a9c93438c.txt"
@@ -58,7 +58,8 @@ STORIES = [
     {
         "slug": "port-traffic-rebounds",
         "headline": "Port traffic rebounds as shipping costs fall",
-        "dek": "Container volumes rose for a third month running, easing pressure on prices.",
+        "standfirst": "Container volumes rose for a third month running, "
+        "easing pressure on prices.",
         "section": "business",
         "authors": ["amira-haddad"],
         "tags": ["shipping", "trade", "economy"],
@@ -73,7 +74,7 @@ STORIES = [
     {
         "slug": "new-antibiotic-candidate",
         "headline": "Researchers report a promising new antibiotic candidate",
-        "dek": "The compound cleared resistant infections in early laboratory tests.",
+        "standfirst": "The compound cleared resistant infections in early laboratory tests.",
         "section": "science",
         "authors": ["will-writer"],
         "tags": ["health", "research"],
@@ -87,7 +88,7 @@ STORIES = [
     {
         "slug": "theatres-report-record-season",
         "headline": "Theatres report a record season",
-        "dek": "Audiences returned in numbers not seen for a decade.",
+        "standfirst": "Audiences returned in numbers not seen for a decade.",
         "section": "culture",
         "authors": ["erin-editor", "will-writer"],
         "tags": ["theatre", "arts"],
@@ -100,7 +101,7 @@ STORIES = [
     {
         "slug": "budget-talks-resume",
         "headline": "Budget talks resume after a week of deadlock",
-        "dek": "Negotiators return to the table with a deadline days away.",
+        "standfirst": "Negotiators return to the table with a deadline days away.",
         "section": "politics",
         "authors": ["erin-editor"],
         "tags": ["economy", "parliament"],
@@ -116,7 +117,8 @@ STORIES += [
     {
         "slug": "cycle-lanes-plan",
         "headline": "Council weighs a plan for new cycle lanes",
-        "dek": "Residents are split over a network of protected lanes across the city centre.",
+        "standfirst": "Residents are split over a network of protected lanes "
+        "across the city centre.",
         "section": "politics",
         "authors": ["will-writer"],
         "tags": ["transport", "city"],
@@ -128,7 +130,7 @@ STORIES += [
     {
         "slug": "comet-visible-this-weekend",
         "headline": "A comet will be visible to the naked eye this weekend",
-        "dek": "Astronomers say the best views come just after dusk, looking west.",
+        "standfirst": "Astronomers say the best views come just after dusk, looking west.",
         "section": "science",
         "authors": ["will-writer"],
         "tags": ["space", "astronomy"],
@@ -140,7 +142,7 @@ STORIES += [
     {
         "slug": "markets-open-higher",
         "headline": "Markets expected to open higher",
-        "dek": "Futures point to gains after a strong week for technology shares.",
+        "standfirst": "Futures point to gains after a strong week for technology shares.",
         "section": "business",
         "authors": ["amira-haddad"],
         "tags": ["markets", "economy"],
@@ -154,7 +156,7 @@ STORIES += [
 SEED = {
     "headline": "Kim pledges “full and unconditional support” for Russia at rare summit with Putin",
     "slug": "kim-putin-summit",
-    "dek": "The leaders discussed military matters, the war in Ukraine and satellites at "
+    "standfirst": "The leaders discussed military matters, the war in Ukraine and satellites at "
     "Russia's Vostochny Cosmodrome.",
     "section": "world",
     "authors": ["reuters"],
@@ -251,7 +253,7 @@ class Command(BaseCommand):
         article = Article.objects.create(
             slug=data["slug"],
             headline=data["headline"],
-            dek=data["dek"],
+            standfirst=data["standfirst"],
             body=data["body"],
             section=sections[data["section"]],
             lead_photo=photos.get(data["photo"]),
@@ -282,7 +284,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             article.headline = SEED["headline"]
             article.slug = SEED["slug"]
-            article.dek = SEED["dek"]
+            article.standfirst = SEED["standfirst"]
             article.section = sections[SEED["section"]]
             article.created_by = editor
             article.save()

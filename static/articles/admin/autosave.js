@@ -11,7 +11,7 @@
   const notice = form.querySelector(".working-copy-notice");
   const storageKey = marker.dataset.storageKey;
   const every = Number(marker.dataset.keepSeconds) * 1000;
-  const TEXT = ["headline", "slug", "dek", "dateline", "copyright_notice", "copyright_holder",
+  const TEXT = ["headline", "slug", "standfirst", "dateline", "copyright_notice", "copyright_holder",
     "copyright_year", "tags"];
   const CHOICES = ["section", "lead_photo"];
 
@@ -202,6 +202,10 @@
     // Older than the story's last save: that save has it, or has replaced it.
     const savedAt = Number(marker.dataset.savedAt || 0) * 1000;
     if (!found || !found.values || found.taken_at <= savedAt) return null;
+    // Kept before the standfirst's field was renamed (articles migration 0020): it was "dek".
+    if ("dek" in found.values && !("standfirst" in found.values)) {
+      found.values.standfirst = found.values.dek;
+    }
     return found;
   }
 

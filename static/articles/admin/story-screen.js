@@ -41,12 +41,12 @@
   const bodyArea = () => form.querySelector(".prose-editor .ProseMirror[contenteditable]");
 
   const headline = document.getElementById("id_headline");
-  const dek = document.getElementById("id_dek");
+  const standfirst = document.getElementById("id_standfirst");
   const body = document.getElementById("id_body");
   const max = headline && headline.maxLength > 0 ? headline.maxLength : null;
   const counts = [
     addCount(headline, (f) => plural(f.value.length, "character", "characters") + (max ? ` of ${max}` : "")),
-    addCount(dek, (f) => plural(f.value.length, "character", "characters")),
+    addCount(standfirst, (f) => plural(f.value.length, "character", "characters")),
     addCount(body, function () {
       const editor = bodyArea();
       const text = editor ? editor.innerText : body.value.replace(/<[^>]*>/g, " ");

@@ -8,12 +8,12 @@ import reversion
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.html import escape
-from django.utils.text import slugify
 
+from articles.models.addresses import unique_slug
 from articles.models.article import Article, Byline, Status
 from articles.models.people import Author
 from articles.models.photos import ArticlePhoto, Photo
-from articles.wire import WireStory
+from articles.wire.parser import WireStory
 
 CREATED, UPDATED, UNCHANGED, PUBLISHED_ALREADY = "created", "updated", "unchanged", "published"
 
@@ -60,19 +60,6 @@ def _undecodable(name):
     except UnicodeEncodeError:
         return True
     return False
-
-
-def unique_slug(model, text, *, max_length=200, exclude_pk=None):
-    base = slugify(text)[:max_length].strip("-") or "story"
-    taken = set(
-        model.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def body_html(paragraphs):

@@ -1,6 +1,7 @@
-"""Rows into tables fast, for `bench_seed`: COPY on PostgreSQL, long executemany batches on other
-databases. Rows are dictionaries keyed by attname; every column the model declares is written,
-with the model's default where a row says nothing, so a field added later needs nothing here.
+"""Rows into tables fast, for the bench's seeding: COPY on PostgreSQL, long executemany batches
+on other databases. Rows are dictionaries keyed by attname; every column the model declares is
+written, with the model's default where a row says nothing, so a field added later needs
+nothing here.
 
 Everything goes through `django.db.connection`, which is the calling thread's own connection.
 """

@@ -1,7 +1,7 @@
 """Plain-text wire story in, WireStory out.
 
 Pure on purpose: no Django, no database, no files, so it can be tested and fuzzed on its own.
-The import command only connects it to the models.
+articles.wire.importer saves what it makes into the models.
 
 Any input either parses or raises WireError. The regexes avoid nested unbounded quantifiers
 and the dateline is only looked for in a short prefix, so huge or hostile input stays linear.

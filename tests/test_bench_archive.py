@@ -3,8 +3,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils.text import slugify
 
-from articles.management.archive import Archive, Cast
 from articles.richtext import sanitize_body
+from bench.seed.archive import Archive, Cast
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 CAST = Cast(

@@ -1,4 +1,4 @@
-"""A made-up news archive as plain rows for `bench_seed`: pure, no database.
+"""A made-up news archive as plain rows for the bench's seeding: pure, no database.
 
 Stories come as dictionaries keyed by column (attname), with their bylines, tags and gallery
 photos, ready for bulk insertion with primary keys chosen here. Deterministic for a seed: the
@@ -130,7 +130,7 @@ class Archive:
             "id": pk,
             "headline": capitalised(" ".join(headline)),
             "slug": f"{slug}-{pk}",
-            "dek": f"{sentence(rng, rng.randint(12, 24))}.",
+            "standfirst": f"{sentence(rng, rng.randint(12, 24))}.",
             "body": "".join(paragraphs),
             "dateline": rng.choice(DATELINES) if rng.random() < DATELINE else "",
             "section_id": rng.choices(self.cast.sections, cum_weights=self.section_weights)[0],
