@@ -123,7 +123,7 @@ def kept_pieces(pieces, draw):
     `draw(missing keys)` returns the HTML of each by key (one it leaves out, its story deleted
     meanwhile, comes back empty).
     """
-    if not settings.NEWSROOM_STORE_FRAGMENTS:
+    if not settings.NEWSROOM_STORE_PIECES:
         drawn = draw([key for key, _ in pieces])
         return [mark_safe(drawn.get(key, "")) for key, _ in pieces]
     shown = dict(pieces)
@@ -147,7 +147,7 @@ def kept_pieces(pieces, draw):
         # With the tokens read before drawing: after a change meanwhile, they are not used.
         cache.set_many(
             {stored_as[key]: (holding(key), html) for key, html in drawn.items()},
-            timeout=settings.NEWSROOM_FRAGMENT_CACHE_SECONDS,
+            timeout=settings.NEWSROOM_PIECE_CACHE_SECONDS,
         )
         found |= drawn
     return [mark_safe(found.get(key, "")) for key, _ in pieces]

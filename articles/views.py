@@ -179,7 +179,7 @@ class SearchView(ListView):
                 self.query,
                 order=self.order,
                 limit=SEARCH_LIMIT,
-                fields=("pk", "version"),
+                fields=("pk",),
             )
         )
 

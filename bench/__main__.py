@@ -7,7 +7,7 @@
 file; `make bench DB=postgres` runs it under `scripts/throwaway-postgres`.
 
 Every page is measured from scratch (each request draws everything), uncached (each request
-builds its page from the stories' kept fragments), cached in local memory and cached in Redis,
+builds its page from the stories' kept pieces), cached in local memory and cached in Redis,
 each as a share of the floor: the same gunicorn answering a constant 30 KB page
 in the same run. Then the story page through nginx's micro-cache against nginx sending the same
 bytes as a file, and how long a withdrawn story stays visible through nginx, and the newsroom
@@ -42,7 +42,7 @@ def cache_setups(redis_url):
     # an article measurement rotates over, and it would measure evictions, not the cache.
     no_pages = {"CACHE_URL": LOCMEM, "NEWSROOM_STORE_PAGES": "false"}
     return [
-        (report.FROM_SCRATCH, no_pages | {"NEWSROOM_STORE_FRAGMENTS": "false"}),
+        (report.FROM_SCRATCH, no_pages | {"NEWSROOM_STORE_PIECES": "false"}),
         (report.UNCACHED, no_pages),
         ("cached: locmem", {"CACHE_URL": LOCMEM}),
         (REDIS, {"CACHE_URL": redis_url}),
@@ -149,11 +149,10 @@ def describe(args, *, seeded, database, wrk, chosen):
         f"- Load: wrk, 1 thread, {args.connections} "
         f"connections; each figure is the median of {args.rounds} round(s) of "
         f"{args.seconds} s, each after {args.warmup} s of warm-up. Loopback only.",
-        "- from scratch: `NEWSROOM_STORE_PAGES=false NEWSROOM_STORE_FRAGMENTS=false`, every "
-        "request runs its queries and draws every card and story (only the content version "
-        "and the section menu stay in the local-memory cache); uncached: "
+        "- from scratch: `NEWSROOM_STORE_PAGES=false NEWSROOM_STORE_PIECES=false`, every "
+        "request runs its queries and draws every card and story (nothing kept); uncached: "
         "`NEWSROOM_STORE_PAGES=false`, every request runs its queries and builds its page from "
-        "the stories' kept fragments (articles.fragments), drawing those missing; "
+        "the stories' kept pieces (articles.caching), drawing those missing; "
         f"cached: `CACHE_URL={LOCMEM}` (each worker keeps its own copy) or a Redis server "
         "on loopback shared by the workers; before the first round, every address of a "
         f"rotating page is requested {args.prime_passes} times.",
@@ -203,7 +202,7 @@ def measure_rounds(wrk, servers, chosen, *, args, workdir):
             floors = rounds.setdefault((cache, floor_page.label), [])
             measured_floors = len(floors)
             for page in other_pages:
-                # Filling the caches once is enough (the uncached set-up's story fragments
+                # Filling the caches once is enough (the uncached set-up's story pieces
                 # too); built from scratch, there is nothing to fill.
                 prime = number == 1 and cache != report.FROM_SCRATCH and len(page.paths) > 1
                 result = measure(

@@ -4,12 +4,12 @@ import statistics
 from dataclasses import dataclass, replace
 
 FLOOR = "floor (constant 30 KB page)"
-# Every request builds its page: the page store is off (NEWSROOM_STORE_PAGES=false), while the
-# content version, the section menu and each story's fragments (its cards, its page's story:
-# articles.fragments) stay in the cache, as on any running site.
+# Every request builds its page: the page store is off (NEWSROOM_STORE_PAGES=false), while each
+# story's pieces (its cards, its part of its page) and the masthead stay in the cache, as on
+# any running site.
 UNCACHED = "uncached"
-# Nothing kept but the content version and the menu: every card and story drawn afresh
-# (NEWSROOM_STORE_FRAGMENTS=false as well), as just after a change to a section or author.
+# Nothing kept: every card and story drawn afresh
+# (NEWSROOM_STORE_PIECES=false as well), as just after a change to a section or author.
 FROM_SCRATCH = "from scratch"
 
 

@@ -110,7 +110,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{_SQLITE_DIR / 'db.sqlite3'}"),
 }
 # A worker keeps its connection between requests: opening one costs more than a page built
-# from kept pieces. Checked before reuse, so a restarted database server costs one failed check, not an error.
+# from kept pieces. Checked before reuse, so a restarted database server costs one failed
+# check, not an error.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -304,8 +305,8 @@ NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600
 NEWSROOM_STORE_PAGES = env.bool("NEWSROOM_STORE_PAGES", default=True)
 # Each story's own HTML (its cards, its page's story) is kept this long between requests, until
 # the story changes (articles.caching); off, it is drawn afresh on every request.
-NEWSROOM_STORE_FRAGMENTS = env.bool("NEWSROOM_STORE_FRAGMENTS", default=True)
-NEWSROOM_FRAGMENT_CACHE_SECONDS = env.int("NEWSROOM_FRAGMENT_CACHE_SECONDS", default=86_400)
+NEWSROOM_STORE_PIECES = env.bool("NEWSROOM_STORE_PIECES", default=True)
+NEWSROOM_PIECE_CACHE_SECONDS = env.int("NEWSROOM_PIECE_CACHE_SECONDS", default=86_400)
 # Photo uploads over either limit are refused with a message. Pillow itself refuses anything
 # over about 179 megapixels, whatever this says.
 NEWSROOM_MAX_UPLOAD_BYTES = env.int("NEWSROOM_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)

@@ -189,7 +189,7 @@ def test_pages_are_the_same_with_pieces_kept_or_not(client, make_rich_story, set
     ]
     kept = [html(client, url) for url in urls]
     assert kept == [html(client, url) for url in urls]  # now from the kept pieces
-    settings.NEWSROOM_STORE_FRAGMENTS = False
+    settings.NEWSROOM_STORE_PIECES = False
     assert kept == [html(client, url) for url in urls]
 
 

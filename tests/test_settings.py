@@ -62,7 +62,7 @@ def test_production_refuses_a_cache_each_process_keeps_to_itself():
         assert result.returncode != 0
         assert "articles.E001" in result.stderr
         assert "Set CACHE_URL to a Redis server" in result.stderr
-    # Not only the pages: the content version and the story fragments live in the cache too.
+    # Not only the pages: the tokens and the story pieces live in the cache too.
     unstored = manage("check", NEWSROOM_STORE_PAGES="false", **local_memory)
     assert "articles.E001" in unstored.stderr
     assert manage("check", **PRODUCTION).returncode == 0

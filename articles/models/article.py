@@ -36,8 +36,6 @@ CARD_FIELDS = (
     "created_at",
     "section",
     "lead_photo",
-    # Files the card's kept HTML (articles.fragments).
-    "version",
 )
 STATE_LABELS = dict(Status.choices) | {
     "changes_requested": "Changes requested",
@@ -175,12 +173,7 @@ class ArticleQuerySet(models.QuerySet):
         Cards are kept between requests (articles.cards); `cards_by_id` loads the few that
         must be drawn.
         """
-        return self.values_list("pk", "publish_at", "version", "section_id", named=True)
-
-    def versions(self):
-        """Stories as (pk, version) rows: all that finds their kept fragments, where the
-        page needs no more of them (articles.fragments)."""
-        return self.values_list("pk", "version", named=True)
+        return self.values_list("pk", "publish_at", "section_id", named=True)
 
     def cards_by_id(self, ids, *, bylines=True):
         """Complete stories for the cards to draw, by id: with their bylines unless brief."""

@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"photo {photo.pk} ({photo.image.name}): {error}")
         self.stdout.write(f"{photos.count()} photos: {drawn} renditions drawn, {failed} failed.")
         if drawn:
-            # Written behind the models' back: pages and story fragments showing these photos
+            # Written behind the models' back: pages and story pieces showing these photos
             # are drawn again with the new renditions.
             caching.changed(caching.SITE)
         if failed:
