@@ -219,13 +219,15 @@ class ArticleQuerySet(models.QuerySet):
         # Imported here: taggit's models need the app registry ready.
         from taggit.models import TaggedItem
 
+        # Built once, as each tag's walk differs only by its tag.
+        tagged = (
+            TaggedItem.objects.filter(content_type_id=stories)
+            .order_by("-object_id")
+            .values("object_id")
+        )
         for tag_id in tag_ids:
             # Drafts tagged alike may take places here: a few spare ones make up for them.
-            candidates.append(
-                TaggedItem.objects.filter(tag_id=tag_id, content_type_id=stories)
-                .order_by("-object_id")
-                .values("object_id")[: count * 2]
-            )
+            candidates.append(tagged.filter(tag_id=tag_id)[: count * 2])
         if not candidates:
             return self.none()
         return self.in_any(candidates).exclude(pk=pk).order_by("-publish_at", "-pk")
