@@ -43,8 +43,9 @@ def test_reader_goes_from_the_front_page_to_a_story_and_its_photo_credit(page, d
 
     picture = page.get_by_role("img", name=photo.alt_text, exact=True)
     expect(picture).to_be_visible()
-    # Visible is not enough: a broken image is visible too. The file must really have loaded.
-    assert picture.evaluate("img => img.complete && img.naturalWidth") > 0
+    # Visible is not enough: a broken image is visible too. The file must really load: decode()
+    # waits for it, and fails for a file that is missing or not a picture.
+    assert picture.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     figure = page.locator("figure", has=picture)
     expect(figure).to_contain_text(f"Photo: {photo.credit}")
     expect(figure).to_contain_text(photo.copyright_notice)
