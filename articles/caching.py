@@ -35,6 +35,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.templatetags.static import static
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
@@ -202,6 +203,7 @@ def public_page(view=None, *, store=True):
             response.public_page = store
         return response
 
+    wrapped.keeps_pages = store
     return wrapped
 
 
@@ -243,7 +245,17 @@ class PageCacheMiddleware:
             settings.NEWSROOM_STORE_PAGES
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            # Not looked up for what no view keeps (the admin, search, a 404): resolving the
+            # address costs less than a round trip to the cache.
+            and getattr(_view(request), "keeps_pages", False)
         )
+
+
+def _view(request):
+    try:
+        return resolve(request.path_info, getattr(request, "urlconf", None)).func
+    except Resolver404:
+        return None
 
 
 def _same_for_everyone(request, response):

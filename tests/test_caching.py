@@ -148,6 +148,23 @@ def test_a_page_with_anything_of_its_readers_own_is_never_kept(client, db):
     assert built == ["csrf", "csrf", "session", "session", "cookie", "cookie", "plain"]
 
 
+def test_addresses_whose_pages_are_never_kept_are_not_looked_up(client, make_article, monkeypatch):
+    make_article(headline="Harbour reopens")
+    reads = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or get_many(keys))
+
+    def pages_looked_up():
+        return [key for keys in reads for key in keys if ":page:" in key]
+
+    # The admin, a page not found (its masthead is kept), search (its cards are kept).
+    for url in ["/admin/login/", "/no-such-page/", "/search/?q=storm"]:
+        client.get(url)
+    assert pages_looked_up() == []
+    client.get("/")
+    assert len(pages_looked_up()) == 1
+
+
 def test_with_pages_not_stored_every_request_builds_its_page(
     client, make_article, django_assert_num_queries, settings, warm_site
 ):
