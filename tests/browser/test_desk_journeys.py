@@ -21,8 +21,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, AuditEntry, Status
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.test_photo_desk import DROP
-from tests.conftest import jpeg_bytes, with_iptc
+from tests.browser.test_photo_desk import DROP, reuters_picture
 
 WRITER = ("writer", "newsroom-writer")
 EDITOR = ("editor", "newsroom-editor")
@@ -33,7 +32,6 @@ COUNTS_FILE = ARTIFACTS / "journey-counts.txt"
 HEADLINE = "Leaders meet in Vladivostok for talks on arms"
 STANDFIRST = "The two leaders spent four hours together at a cosmodrome in the far east."
 BODY = "The meeting was the first between them in four years."
-CAPTION = "Kim Jong Un and Vladimir Putin shake hands in Vladivostok"
 ALT_TEXT = "Two men in dark suits shake hands in front of flags"
 CREDIT = "Kim Hong-ji/Reuters"
 
@@ -207,15 +205,7 @@ def test_a_writer_files_a_story_with_a_credited_photo_and_an_editor_publishes_it
     writer.type(body, BODY)
     choose_autocomplete(writer, "id_section", "Pol", "Politics")
 
-    picture = with_iptc(
-        jpeg_bytes(size=(640, 427), colour=(40, 90, 160)),
-        {
-            (2, 80): "Kim Hong-ji",
-            (2, 110): "Reuters",
-            (2, 116): "© 2023 Reuters",
-            (2, 120): CAPTION,
-        },
-    )
+    picture = reuters_picture()
     writer.drop(page.locator("[data-drop-zone]"), picture, "KHJ_0412.jpg")
     dialog = page.get_by_role("dialog", name="Check the photo’s credit")
     expect(dialog.get_by_label("Credit", exact=True)).to_have_value(CREDIT)

@@ -10,6 +10,21 @@ from tests.conftest import jpeg_bytes, with_iptc
 
 HEADLINE = "Leaders meet in Vladivostok"
 CAPTION = "Kim Jong Un and Vladimir Putin shake hands in Vladivostok"
+
+
+def reuters_picture():
+    """An agency picture as it arrives: photographer, credit, copyright and caption in IPTC."""
+    return with_iptc(
+        jpeg_bytes(size=(640, 427), colour=(40, 90, 160)),
+        {
+            (2, 80): "Kim Hong-ji",
+            (2, 110): "Reuters",
+            (2, 116): "© 2023 Reuters",
+            (2, 120): CAPTION,
+        },
+    )
+
+
 ALT_TEXT = "Two men in dark suits shake hands in front of flags"
 DROP = """([bytes, name]) => {
     const transfer = new DataTransfer();
@@ -40,15 +55,7 @@ def test_a_writer_drops_a_picture_onto_a_new_story_and_confirms_its_credit(
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
 
-    picture = with_iptc(
-        jpeg_bytes(size=(640, 427), colour=(40, 90, 160)),
-        {
-            (2, 80): "Kim Hong-ji",
-            (2, 110): "Reuters",
-            (2, 116): "© 2023 Reuters",
-            (2, 120): CAPTION,
-        },
-    )
+    picture = reuters_picture()
     drop(page, picture, "KHJ_0412.jpg")
     expect(dialog).to_be_visible()
     credit = dialog.get_by_label("Credit", exact=True)
