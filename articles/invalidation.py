@@ -37,7 +37,8 @@ def tell(names):
 
 def story_names(pk, *, section_ids=()):
     """Everything that shows story `pk`: its page, its cards, every list it is on."""
-    tags = TaggedItem.objects.filter(object_id=pk, content_type__model="article")
+    stories = ContentType.objects.get_for_model(Article)
+    tags = TaggedItem.objects.filter(object_id=pk, content_type=stories)
     authors = Byline.objects.filter(article_id=pk).values_list("author_id", flat=True)
     return {
         f"story:{pk}",

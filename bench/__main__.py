@@ -261,13 +261,7 @@ def at_work_alone(args, wrk, started):
             at_work.method(args, article_paths),
         ]
     )
-    now = datetime.now(UTC)
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"bench-at-work-{now:%Y%m%d-%H%M%S}-{args.stories}.md"
-    path.write_text(
-        f"# Newsroom at work, {now:%Y-%m-%d %H:%M} UTC\n\n{details}\n\n{table}"
-        f"\nWhole run: {time.monotonic() - started:.0f} s.\n"
-    )
+    path = write_report(args, "bench-at-work", "Newsroom at work", f"{details}\n\n{table}", started)
     print()
     print(seeded)
     print()
@@ -322,18 +316,24 @@ def main():
         f"{at_work.format_table(at_work_phases)}"
     )
     details = describe(args, seeded=seeded, database=database, wrk=wrk, chosen=chosen)
-    now = datetime.now(UTC)
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"bench-{now:%Y%m%d-%H%M%S}-{args.stories}.md"
-    path.write_text(
-        f"# Newsroom benchmark, {now:%Y-%m-%d %H:%M} UTC\n\n{details}\n\n{tables}"
-        f"\nWhole run: {time.monotonic() - started:.0f} s.\n"
-    )
+    path = write_report(args, "bench", "Newsroom benchmark", f"{details}\n\n{tables}", started)
     print()
     print(seeded)
     print()
     print(tables)
     print(f"Written to {path} ({time.monotonic() - started:.0f} s).")
+
+
+def write_report(args, name, title, body, started):
+    """The report in `args.out`, named for the run's time and size; returns its path."""
+    now = datetime.now(UTC)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"{name}-{now:%Y%m%d-%H%M%S}-{args.stories}.md"
+    path.write_text(
+        f"# {title}, {now:%Y-%m-%d %H:%M} UTC\n\n{body}"
+        f"\nWhole run: {time.monotonic() - started:.0f} s.\n"
+    )
+    return path
 
 
 if __name__ == "__main__":
