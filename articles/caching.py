@@ -68,9 +68,20 @@ def changed(*names):
 
 
 def tokens(names, read=None):
-    """The current token of each name (None for a name never changed)."""
+    """The current token of each name.
+
+    A name without one (never changed yet, or its token evicted from a full cache) is given a
+    new one: were "none" a token, a page kept while a name had none would come back into use
+    whenever the cache dropped the token a change gave it since. A new token only ever ends
+    what was kept, so two requests giving one at once cost a rebuild, never a stale page.
+    """
     read = cache.get_many([_token_key(name) for name in names]) if read is None else read
-    return {name: read.get(_token_key(name)) for name in names}
+    current = {name: read.get(_token_key(name)) for name in names}
+    if missing := [name for name, token in current.items() if token is None]:
+        given = {name: uuid.uuid4().hex for name in missing}
+        cache.set_many({_token_key(name): token for name, token in given.items()}, timeout=None)
+        current |= given
+    return current
 
 
 def shows(request, *names):
@@ -229,7 +240,7 @@ class PageCacheMiddleware:
             keep_time(read.get(SCHEDULE))
             if tokens(built_with) == built_with:
                 return _conditional(request, HttpResponse(content, headers=headers))
-        before = read.get(_token_key(ANY_CHANGE))
+        before = tokens([ANY_CHANGE], read)[ANY_CHANGE]
         response = self.get_response(request)
         if getattr(response, "public_page", False) and _same_for_everyone(request, response):
             names = getattr(request, "shows", None) or {"stories"}

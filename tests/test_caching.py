@@ -293,6 +293,22 @@ def test_a_withdrawn_story_is_never_served_from_the_cache(client, make_article):
         assert "Harbour reopens" not in html(client, page)
 
 
+def test_a_token_the_cache_evicts_never_brings_an_old_page_back(client, make_article, warm_site):
+    # A cache full of pages drops entries (a file or local-memory cache culls a share at random,
+    # Redis evicts under its memory limit), tokens among them. A page kept while a name had no
+    # token must not be used again when the token that replaced it goes too.
+    story = make_article(headline="Harbour reopens", first_published_at=timezone.now())
+    warm_site()
+    evicted = [f"newsroom:token:{name}" for name in ("stories", f"card:{story.pk}")]
+    cache.delete_many(evicted)
+    assert "Harbour reopens" in html(client, "/")
+    assert client.get("/").context is None  # kept
+    story.status = Status.WITHDRAWN
+    story.save()
+    cache.delete_many(evicted)
+    assert "Harbour reopens" not in html(client, "/")
+
+
 def test_deleting_a_story_removes_it_at_once(client, make_article):
     story = make_article(headline="Harbour reopens")
     assert "Harbour reopens" in html(client, "/")
