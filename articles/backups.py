@@ -26,6 +26,7 @@ from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.utils import ConnectionHandler, load_backend
 
+from articles.models import Front
 from articles.roles import ROLES
 
 # What a restore rebuilds by itself (migrations and post-migrate) or never needs.
@@ -65,6 +66,8 @@ def migration_rows(model):
     if model is Site:
         # Named from NEWSROOM_SITE_URL by the migrations (articles 0017).
         return model._base_manager.filter(pk=settings.SITE_ID)
+    if model is Front:
+        return model._base_manager.filter(section__isnull=True)  # the home page's (0023)
     return model._base_manager.none()
 
 

@@ -7,6 +7,7 @@ so pages built afresh draw only the cards of stories that changed since (article
 from dataclasses import dataclass
 
 from django.template import loader
+from django.utils.safestring import mark_safe
 
 from articles.caching import kept_pieces
 
@@ -31,7 +32,43 @@ class Card:
         return f"{'brief' if self.brief else 'card'}:{self.story.pk}"
 
 
-def draw_cards(cards, *, load=None):
+@dataclass(frozen=True)
+class AreaCards:
+    """An area of a front as drawn: its heading, the link on it, its style, its cards."""
+
+    title: str
+    link: str | None
+    style: str
+    cards: list
+
+
+def area_cards(areas, *, keep=True):
+    """The cards of a front's areas (articles.models.fronts.Shown), all drawn at once: the
+    first story of a lead large, headlines only in a list."""
+    from articles.models import Article, Style
+
+    def card(area, n, story):
+        if area.style == Style.LEAD and n == 0:
+            return Card(story, featured=True)
+        return Card(story, level=3, brief=area.style == Style.LIST)
+
+    planned = [
+        [card(item.area, n, story) for n, story in enumerate(item.stories)] for item in areas
+    ]
+    drawn = iter(
+        draw_cards(
+            [card for cards in planned for card in cards],
+            load=Article.objects.cards_by_id,
+            keep=keep,
+        )
+    )
+    return [
+        AreaCards(item.title, item.link, item.area.style, [next(drawn) for _ in cards])
+        for item, cards in zip(areas, planned, strict=True)
+    ]
+
+
+def draw_cards(cards, *, load=None, keep=True):
     """The cards' HTML, in order, drawing only those not kept.
 
     `load(ids)` returns the complete stories (a dict by id) when the stories at hand carry only
@@ -51,4 +88,7 @@ def draw_cards(cards, *, load=None):
                 drawn[card.key] = template.render({"article": story, **options})
         return drawn
 
+    if not keep:  # a preview: drawn for one editor, kept for nobody
+        drawn = draw(list(by_key))
+        return [mark_safe(drawn.get(card.key, "")) for card in cards]
     return kept_pieces([(card.key, card.name) for card in cards], draw)

@@ -15,7 +15,20 @@ from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
 from articles import caching
-from articles.models import Article, ArticlePhoto, Author, Byline, Correction, Photo, Section
+from articles.models import (
+    Area,
+    Article,
+    ArticlePhoto,
+    Author,
+    Byline,
+    Correction,
+    Front,
+    Layout,
+    Photo,
+    Section,
+    Slot,
+)
+from articles.models.fronts import front_name
 from articles.models.status import Status
 
 # What readers see of a story beyond its own page, by the fields that make it.
@@ -129,6 +142,21 @@ def _section_changed(sender, instance, **kwargs):
     tell({caching.SITE})  # every page's menu lists the sections
 
 
+@receiver([post_save, post_delete], sender=Layout)
+@receiver([post_save, post_delete], sender=Area)
+@receiver([post_save, post_delete], sender=Slot)
+def _front_changed(sender, instance, **kwargs):
+    """A layout, an area or a chosen story changed: the page of the front it is on."""
+    fronts = {
+        Layout: Front.objects.filter(pk=getattr(instance, "front_id", None)),
+        Area: Front.objects.filter(layouts=getattr(instance, "layout_id", None)),
+        Slot: Front.objects.filter(layouts__areas=getattr(instance, "area_id", None)),
+    }[sender]
+    if sender is Layout:
+        caching.schedule_changed()  # it may go live at a moment of its own
+    tell({front_name(section_id) for section_id in fronts.values_list("section_id", flat=True)})
+
+
 @receiver(post_save, sender=Photo)
 def _photo_saved(sender, instance, **kwargs):
     if instance.rights_expire_at is not None:
@@ -159,8 +187,13 @@ def came_due(since, now):
         names |= story_names(pk, section_ids=[section_id])
     lapsed = Photo.objects.filter(rights_expire_at__gt=since, rights_expire_at__lte=now)
     names |= photo_names(list(lapsed.values_list("pk", flat=True)))
+    for section_id in Layout.objects.filter(live_from__gt=since, live_from__lte=now).values_list(
+        "front__section_id", flat=True
+    ):
+        names.add(front_name(section_id))
     moments = [
         Article.objects.next_visibility_change(now),
+        Layout.objects.filter(live_from__gt=now).aggregate(at=Min("live_from"))["at"],
         Photo.objects.filter(rights_expire_at__gt=now).aggregate(at=Min("rights_expire_at"))["at"],
     ]
     return names, min(filter(None, moments), default=None)

@@ -17,6 +17,11 @@ EDITORIAL = [
     "change_tag",
     "view_auditentry",
     "view_correction",
+    *(
+        f"{action}_{model}"
+        for model in ("front", "layout", "area", "slot")
+        for action in ("add", "change", "delete", "view")
+    ),
 ]
 MANAGING = [
     "restore_article",
@@ -54,7 +59,11 @@ def sync_roles(apps, schema_editor=None):
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    # An earlier migration runs before later ones made some models: their permissions wait
+    # for the migration that makes them, which syncs the roles again.
+    made = {model._meta.model_name for model in apps.get_models()}
     for name, codenames in ROLES.items():
+        codenames = [codename for codename in codenames if codename.rsplit("_", 1)[1] in made]
         group, _ = Group.objects.get_or_create(name=name)
         permissions = Permission.objects.filter(
             codename__in=codenames,

@@ -14,10 +14,11 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import jsonld
 from articles.caching import kept_pieces, shows
-from articles.cards import Card, draw_cards
+from articles.cards import Card, area_cards, draw_cards
 from articles.context_processors import nav_sections
-from articles.models import Article, Section
+from articles.models import Article, Section, front_areas
 from articles.models.article import bylines_prefetch
+from articles.models.fronts import front_name
 from articles.paging import Cursor, page_of
 from articles.search import NEWEST, ORDERS, RELEVANCE, clean_query, search
 
@@ -61,50 +62,17 @@ class ArticleListView(ListView):
 
 
 class HomeView(TemplateView):
-    """The lead story, the latest stories, then a block of the newest in each section."""
+    """The home page as the desk laid it out (articles.models.fronts)."""
 
     template_name = "articles/home.html"
-    latest_count = 10
-    per_section = 4
-    # The newest stories read at once, where the latest and most sections' blocks are found.
-    window = 100
 
     def get_context_data(self, **kwargs):
         sections = nav_sections()
-        front = Article.objects.front_page(
-            [section.pk for section in sections],
-            latest=self.latest_count,
-            per_section=self.per_section,
-            window=self.window,
-        )
-        lead, latest = front.lead, front.latest
-        shows(self.request, "stories")
-        blocks = [
-            (section, front.by_section[section.pk])
-            for section in sections
-            if front.by_section[section.pk]
-        ]
-        # Every card of the page at once: the ones not kept yet are loaded in one query.
-        below = [story for _, stories in blocks for story in stories]
-        cards = iter(
-            draw_cards(
-                [Card(lead, featured=True)] * bool(lead)
-                + [Card(story, level=3) for story in latest + below],
-                load=Article.objects.cards_by_id,
-            )
-        )
-        lead_card = next(cards) if lead else None
-        latest_cards = [next(cards) for _ in latest]
-        block_cards = [(section, [next(cards) for _ in stories]) for section, stories in blocks]
+        areas = front_areas(sections=sections)
+        # Any story published, withdrawn or moved may change what the fills find.
+        shows(self.request, "stories", front_name())
         return super().get_context_data(
-            lead=lead,
-            latest=latest,
-            section_blocks=blocks,
-            lead_card=lead_card,
-            latest_cards=latest_cards,
-            block_cards=block_cards,
-            nav_sections=sections,
-            **kwargs,
+            front=areas, areas=area_cards(areas), nav_sections=sections, **kwargs
         )
 
 

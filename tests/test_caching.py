@@ -413,10 +413,10 @@ def test_the_first_page_after_a_restart_looks_up_when_readers_next_see_a_change(
     client, make_article, django_assert_num_queries
 ):
     story = make_article()
-    # The page's own five, the masthead's sections, and the schedule: stories and photo
-    # licences due (none: it starts now), and when the next story goes live, its embargo
-    # lifts, or a licence runs out.
-    with django_assert_num_queries(5 + 1 + 5):
+    # The page's own five, the masthead's sections, and the schedule: stories, photo licences
+    # and front layouts due (none: it starts now), and when the next story goes live, its
+    # embargo lifts, a licence runs out or a layout goes live.
+    with django_assert_num_queries(5 + 1 + 7):
         client.get("/")
     # Nothing kept before could be vouched for, this page included: built again, from the
     # cards kept meanwhile (the sections, the top story, the newest stories).

@@ -38,65 +38,6 @@ def cards(html):
 # The front page
 
 
-def test_front_page_leads_with_the_newest_story_then_the_latest(client, trio, make_article):
-    newer = make_article(headline="Newest story", publish_at=timezone.now() - timedelta(minutes=1))
-    response = client.get("/")
-    assert response.status_code == 200
-    assert response.context["lead"].pk == newer.pk
-    assert ids(response.context["latest"]) == ids([trio["published"]])
-    html = response.content.decode()
-    assert "Draft story" not in html and "Scheduled story" not in html
-
-
-def test_an_editor_top_story_leads_even_when_older(client, make_article):
-    top = make_article(
-        headline="Top story", is_top_story=True, publish_at=timezone.now() - timedelta(days=1)
-    )
-    newer = make_article(headline="Newer story", publish_at=timezone.now() - timedelta(minutes=5))
-    make_article(
-        headline="Unpublished top story",
-        is_top_story=True,
-        status=Status.DRAFT,
-        publish_at=timezone.now() - timedelta(minutes=1),
-    )
-    response = client.get("/")
-    assert response.context["lead"].pk == top.pk
-    assert ids(response.context["latest"]) == [newer.pk]
-    assert cards(response.content.decode())[:2] == ["Top story", "Newer story"]
-
-
-# 12: the lead and the latest only; every block comes from its section's own walk.
-@pytest.mark.parametrize("window", [100, 12])
-def test_front_page_has_a_block_per_section_without_repeating_stories(
-    client, make_article, make_section, monkeypatch, window
-):
-    monkeypatch.setattr(views.HomeView, "window", window)
-    world, science, empty = (
-        make_section(name=n, slug=n.lower()) for n in ["World", "Science", "Empty"]
-    )
-    now = timezone.now()
-    latest = [make_article(section=world, publish_at=now - timedelta(minutes=m)) for m in range(11)]
-    older_world = [
-        make_article(section=world, publish_at=now - timedelta(days=1, minutes=m)) for m in range(6)
-    ]
-    science_story = make_article(section=science, publish_at=now - timedelta(days=3))
-    make_article(section=science, status=Status.DRAFT, headline="Draft science")
-    response = client.get("/")
-    blocks = {section: ids(stories) for section, stories in response.context["section_blocks"]}
-    # 1 lead + 10 latest fill the top; each block has its newest 4 not shown above.
-    assert response.context["lead"].pk == latest[0].pk
-    assert ids(response.context["latest"]) == ids(latest[1:11])
-    assert blocks[world] == ids(older_world[:4])
-    assert blocks[science] == [science_story.pk]
-    assert empty not in blocks
-    html = response.content.decode()
-    assert (
-        '<h2 id="block-science" class="block-heading"><a href="/section/science/">Science</a></h2>'
-        in html
-    )
-    assert "Draft science" not in html
-
-
 def test_front_page_cards_show_what_readers_need(client, make_article, make_author, make_photo):
     photo = make_photo(credit="AP Photo/Jane Doe", alt_text="Crowds at the harbour")
     story = make_article(

@@ -1,5 +1,6 @@
 from articles.models.addresses import FormerSlug
 from articles.models.article import Article, ArticleQuerySet, Byline, Status
+from articles.models.fronts import Area, Fill, Front, Layout, Slot, Style, front_areas
 from articles.models.notes import StoryNote
 from articles.models.people import Author
 from articles.models.photos import ArticlePhoto, Photo, PhotoChange, format_credit
@@ -15,6 +16,7 @@ from articles.models.workflow import (
 from articles.models.working_copies import WorkingCopy
 
 __all__ = [
+    "Area",
     "Article",
     "ArticlePhoto",
     "ArticleQuerySet",
@@ -23,15 +25,21 @@ __all__ = [
     "Byline",
     "ChecklistError",
     "Correction",
+    "Fill",
     "FormerSlug",
+    "Front",
     "ImmutableError",
+    "Layout",
     "Photo",
     "PhotoChange",
     "Rendition",
     "Section",
+    "Slot",
     "Status",
     "StoryNote",
+    "Style",
     "WorkflowError",
     "WorkingCopy",
     "format_credit",
+    "front_areas",
 ]

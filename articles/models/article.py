@@ -177,6 +177,28 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.select_related("section", "lead_photo").only(*CARD_FIELDS)
 
+    def with_photo_q(self, now):
+        """Stories whose lead photo readers may see at `now`: it has a picture and a licence."""
+        return (
+            models.Q(lead_photo__isnull=False)
+            & ~models.Q(lead_photo__image="")
+            & (
+                models.Q(lead_photo__rights_expire_at__isnull=True)
+                | models.Q(lead_photo__rights_expire_at__gt=now)
+            )
+        )
+
+    def tagged_q(self, tag_id):
+        """Stories tagged `tag_id`: a semi-join, which a row per story needs (not a join)."""
+        from django.contrib.contenttypes.models import ContentType
+        from taggit.models import TaggedItem  # taggit's models need the app registry ready
+
+        stories = ContentType.objects.db_manager(self.db).get_for_model(self.model)
+        tagged = TaggedItem.objects.filter(
+            tag_id=tag_id, object_id=models.OuterRef("pk"), content_type=stories
+        )
+        return models.Q(models.Exists(tagged))
+
     def listed(self):
         """Stories as a list needs them before their cards are drawn: id, time, section.
 
