@@ -100,18 +100,21 @@ class FrontAdmin(admin.ModelAdmin):
         return response
 
 
+AREA_FIELDS = [
+    "position",
+    "title",
+    "style",
+    "places",
+    "fill",
+    "fill_section",
+    "fill_tag",
+    "photos_only",
+]
+
+
 class AreaInline(admin.TabularInline):
     model = Area
-    fields = [
-        "position",
-        "title",
-        "style",
-        "places",
-        "fill",
-        "fill_section",
-        "fill_tag",
-        "photos_only",
-    ]
+    fields = AREA_FIELDS
     autocomplete_fields = ["fill_tag"]
     extra = 0
     show_change_link = True
@@ -154,17 +157,7 @@ class SlotInline(admin.TabularInline):
 @admin.register(Area)
 class AreaAdmin(VersionAdmin):
     list_display = ["__str__", "layout", "style", "places", "fill"]
-    fields = [
-        "layout",
-        "position",
-        "title",
-        "style",
-        "places",
-        "fill",
-        "fill_section",
-        "fill_tag",
-        "photos_only",
-    ]
+    fields = ["layout", *AREA_FIELDS]
     autocomplete_fields = ["fill_tag"]
     inlines = [SlotInline]
 
