@@ -1,5 +1,6 @@
 from articles.models.addresses import FormerSlug
 from articles.models.article import Article, ArticleQuerySet, Byline, Status
+from articles.models.labels import Label
 from articles.models.notes import StoryNote
 from articles.models.people import Author
 from articles.models.photos import ArticlePhoto, Photo, PhotoChange, format_credit
@@ -25,6 +26,7 @@ __all__ = [
     "Correction",
     "FormerSlug",
     "ImmutableError",
+    "Label",
     "Photo",
     "PhotoChange",
     "Rendition",

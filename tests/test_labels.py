@@ -1,0 +1,131 @@
+"""Story labels (articles.models.labels): what readers are told a story is, wherever it shows.
+
+A sponsored story is marked on every surface it appears on, and never listed as news.
+"""
+
+import json
+import re
+from html import unescape
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.utils.html import strip_tags
+
+from articles.models import Label, Status
+
+CHANGELIST = "/admin/articles/article/"
+
+
+def link_texts(html, url):
+    """The text of every link to `url`: what a reader sees, and a screen reader reads out."""
+    found = re.findall(rf'<a href="{re.escape(url)}"[^>]*>(.*?)</a>', html, re.DOTALL)
+    return [" ".join(unescape(strip_tags(text)).split()) for text in found]
+
+
+def heading(html):
+    return " ".join(unescape(strip_tags(re.search(r"<h1>(.*?)</h1>", html, re.DOTALL)[1])).split())
+
+
+def structured_data(html):
+    return json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html)[1])
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+# The rule
+
+
+def test_a_sponsored_story_needs_its_sponsor(make_article):
+    story = make_article(status=Status.DRAFT, publish_at=None)
+    story.label = Label.SPONSORED
+    with pytest.raises(ValidationError) as refused:
+        story.full_clean()
+    assert refused.value.message_dict == {
+        "sponsor": ["Name the sponsor: readers see “Sponsored by” it on a sponsored story."]
+    }
+    story.sponsor = "Acme Bank"
+    story.full_clean()
+
+
+def test_only_a_sponsored_story_names_a_sponsor(make_article):
+    story = make_article(label=Label.SPONSORED, sponsor="Acme Bank")
+    story.label = Label.OPINION  # taking the label off, the sponsor forgotten
+    with pytest.raises(ValidationError) as refused:
+        story.full_clean()
+    assert "choose the Sponsored label, or clear the sponsor" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "fields", [{"label": Label.SPONSORED}, {"label": Label.ANALYSIS, "sponsor": "Acme Bank"}]
+)
+def test_the_database_refuses_what_clean_refuses(make_article, fields):
+    # Scripts and imports save without clean(): paid content still never loses its sponsor.
+    with pytest.raises(IntegrityError):
+        make_article(**fields)
+
+
+def test_what_readers_read_for_each_label(make_article):
+    assert make_article().label_text == ""
+    assert make_article(label=Label.OPINION).label_text == "Opinion"
+    assert make_article(label=Label.LIVE).label_text == "Live"
+    sponsored = make_article(label=Label.SPONSORED, sponsor="Acme Bank")
+    assert sponsored.label_text == "Sponsored by Acme Bank"
+
+
+# Readers
+
+
+@pytest.fixture
+def sponsored(make_article, make_section, make_author):
+    """A sponsored story, and a news story beside it (same section and tag: related)."""
+    section = make_section(name="Travel", slug="travel")
+    news = make_article(
+        headline="Rail strike called off", section=section, tags=["trains"], standfirst="Deal"
+    )
+    paid = make_article(
+        headline="Ten journeys by sleeper train",
+        standfirst="Where the night train still runs",
+        section=section,
+        authors=[make_author(slug="brand-studio")],
+        tags=["trains"],
+        label=Label.SPONSORED,
+        sponsor="Acme Rail",
+    )
+    return news, paid
+
+
+# Query counts: labels are columns of the rows already read
+
+
+@pytest.fixture
+def labelled_site(make_rich_story, make_section, warm_site):
+    """Ten rich stories, each with a label, in three sections."""
+    sections = [make_section() for _ in range(3)]
+    labels = list(Label)
+    stories = []
+    for n in range(10):
+        label = labels[n % len(labels)]
+        sponsor = "Acme" if label == Label.SPONSORED else ""
+        stories.append(
+            make_rich_story(section=sections[n % 3], tags=["shared"], label=label, sponsor=sponsor)
+        )
+    warm_site()
+    return stories
+
+
+# The desk
+
+
+def change_form(client, story, **changes):
+    """What the browser posts back from the story's change page, with `changes`."""
+    form = client.get(f"{CHANGELIST}{story.pk}/change/").context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if name not in {"tags"}}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    for prefix in ("byline_set", "photos"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data | {"tags": ""} | changes
