@@ -99,6 +99,41 @@ def sponsored(make_article, make_section, make_author):
     return news, paid
 
 
+def test_a_sponsored_story_is_marked_on_every_surface_that_shows_it(client, sponsored):
+    news, paid = sponsored
+    url = paid.get_absolute_url()
+    marked = "Sponsored by Acme Rail: Ten journeys by sleeper train"
+    for surface in [
+        "/",
+        "/latest/",
+        "/section/travel/",
+        "/tag/trains/",
+        "/author/brand-studio/",
+        "/search/?q=sleeper",
+        news.get_absolute_url(),  # a related story's brief card
+    ]:
+        assert link_texts(page(client, surface), url) == [marked], surface
+    assert heading(page(client, url)) == marked
+    # The news beside it carries no label.
+    assert link_texts(page(client, "/section/travel/"), news.get_absolute_url()) == [
+        "Rail strike called off"
+    ]
+
+
+@pytest.mark.parametrize("label", [Label.OPINION, Label.ANALYSIS, Label.LIVE])
+def test_each_label_shows_on_the_card_and_the_story(client, make_article, label):
+    story = make_article(headline="A headline", label=label)
+    expected = f"{label.label}: A headline"
+    assert link_texts(page(client, "/"), story.get_absolute_url()) == [expected]
+    assert heading(page(client, story.get_absolute_url())) == expected
+
+
+def test_a_sponsor_s_name_is_text_not_markup(client, make_article):
+    story = make_article(label=Label.SPONSORED, sponsor="<b>Acme</b> & Co")
+    html = page(client, story.get_absolute_url())
+    assert "Sponsored by &lt;b&gt;Acme&lt;/b&gt; &amp; Co" in html
+
+
 # Query counts: labels are columns of the rows already read
 
 
@@ -116,6 +151,29 @@ def labelled_site(make_rich_story, make_section, warm_site):
         )
     warm_site()
     return stories
+
+
+def test_labels_cost_the_front_page_no_query(
+    client, labelled_site, settings, django_assert_num_queries
+):
+    settings.NEWSROOM_STORE_PAGES = False
+    with django_assert_num_queries(5):  # as pinned in test_views.py
+        first = page(client, "/")
+    with django_assert_num_queries(3):
+        assert page(client, "/") == first
+    assert first.count('class="story-label') == 10
+
+
+def test_labels_cost_the_story_page_no_query(
+    client, labelled_site, settings, django_assert_num_queries
+):
+    settings.NEWSROOM_STORE_PAGES = False
+    story = labelled_site[0]
+    with django_assert_num_queries(6):  # as pinned in test_views.py
+        first = page(client, story.get_absolute_url())
+    with django_assert_num_queries(3):
+        assert page(client, story.get_absolute_url()) == first
+    assert first.count('class="story-label') == 1 + 4  # the story's and its related stories'
 
 
 # The desk
