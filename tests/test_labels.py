@@ -7,9 +7,11 @@ import json
 import re
 from html import unescape
 
+import feedparser
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles.models import Label, Status
@@ -118,6 +120,55 @@ def test_a_sponsored_story_is_marked_on_every_surface_that_shows_it(client, spon
     assert link_texts(page(client, "/section/travel/"), news.get_absolute_url()) == [
         "Rail strike called off"
     ]
+
+
+@pytest.mark.parametrize(
+    "feed", ["/feed/", "/feed/atom/", "/section/travel/feed/", "/tag/trains/feed/atom/"]
+)
+def test_feeds_mark_a_sponsored_story_in_its_title_and_categories(client, sponsored, feed):
+    entries = {entry.link: entry for entry in feedparser.parse(client.get(feed).content).entries}
+    news, paid = (entries[f"http://testserver{story.get_absolute_url()}"] for story in sponsored)
+    assert paid.title == "Sponsored by Acme Rail: Ten journeys by sleeper train"
+    assert [tag.term for tag in paid.tags] == ["Sponsored", "Travel", "trains"]
+    assert news.title == "Rail strike called off"
+    assert [tag.term for tag in news.tags] == ["Travel", "trains"]
+
+
+def test_a_label_is_the_first_category_of_a_feed_item(client, make_article, make_section):
+    make_article(label=Label.OPINION, section=make_section(name="Culture"), tags=["theatre"])
+    [entry] = feedparser.parse(client.get("/feed/").content).entries
+    assert [tag.term for tag in entry.tags] == ["Opinion", "Culture", "theatre"]
+
+
+def test_the_news_sitemap_leaves_sponsored_stories_out(client, sponsored):
+    news, paid = sponsored
+    news_sitemap = page(client, "/news-sitemap.xml")
+    assert news.get_absolute_url() in news_sitemap
+    assert paid.get_absolute_url() not in news_sitemap
+    month = f"/sitemap-articles-{timezone.localtime(paid.publish_at):%Y-%m}.xml"
+    assert paid.get_absolute_url() in page(client, month)  # an ordinary page of the site
+
+
+@pytest.mark.parametrize(
+    ("label", "kind"),
+    [
+        ("", "NewsArticle"),
+        (Label.OPINION, "OpinionNewsArticle"),
+        (Label.ANALYSIS, "AnalysisNewsArticle"),
+        (Label.LIVE, "NewsArticle"),  # until live coverage has pages of its own
+    ],
+)
+def test_structured_data_says_what_kind_of_story_it_is(client, make_article, label, kind):
+    story = make_article(label=label)
+    data = structured_data(page(client, story.get_absolute_url()))
+    assert data["@type"] == kind
+    assert "sponsor" not in data
+
+
+def test_structured_data_of_a_sponsored_story_names_its_sponsor(client, sponsored):
+    data = structured_data(page(client, sponsored[1].get_absolute_url()))
+    assert data["@type"] == "AdvertiserContentArticle"
+    assert data["sponsor"] == {"@type": "Organization", "name": "Acme Rail"}
 
 
 @pytest.mark.parametrize("label", [Label.OPINION, Label.ANALYSIS, Label.LIVE])
