@@ -5,16 +5,19 @@ A sponsored story is marked on every surface it appears on, and never listed as 
 
 import json
 import re
+from datetime import UTC, datetime
 from html import unescape
 
 import feedparser
 import pytest
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from articles.models import Label, Status
+from articles import revisions
+from articles.models import Article, Label, Status, WorkingCopy
 
 CHANGELIST = "/admin/articles/article/"
 
@@ -238,3 +241,106 @@ def change_form(client, story, **changes):
     for prefix in ("byline_set", "photos"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     return data | {"tags": ""} | changes
+
+
+def test_a_writer_labels_their_draft(login, writer, make_article):
+    draft = make_article(status=Status.DRAFT, publish_at=None, created_by=writer)
+    client = login(writer)
+    form = client.get(f"{CHANGELIST}{draft.pk}/change/").content.decode()
+    assert 'name="label"' in form and 'name="sponsor"' in form
+    response = client.post(
+        f"{CHANGELIST}{draft.pk}/change/", change_form(client, draft, label=Label.ANALYSIS)
+    )
+    assert response.status_code == 302
+    assert Article.objects.get(pk=draft.pk).label == Label.ANALYSIS
+
+
+def test_sponsored_without_a_sponsor_is_refused_and_nothing_typed_is_lost(
+    login, writer, make_article
+):
+    draft = make_article(status=Status.DRAFT, publish_at=None, created_by=writer)
+    client = login(writer)
+    typed = change_form(
+        client, draft, headline="Ten journeys by sleeper train", label=Label.SPONSORED, sponsor=""
+    )
+    response = client.post(f"{CHANGELIST}{draft.pk}/change/", typed)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Name the sponsor: readers see “Sponsored by” it on a sponsored story." in html
+    assert 'value="Ten journeys by sleeper train"' in html
+    assert '<option value="sponsored" selected>' in html
+    saved = Article.objects.get(pk=draft.pk)
+    assert (saved.headline, saved.label) == (draft.headline, "")
+
+    typed["sponsor"] = "Acme Rail"
+    assert client.post(f"{CHANGELIST}{draft.pk}/change/", typed).status_code == 302
+    saved = Article.objects.get(pk=draft.pk)
+    assert (saved.label, saved.sponsor) == (Label.SPONSORED, "Acme Rail")
+
+
+def test_a_writer_cannot_relabel_their_live_story(login, writer, make_article):
+    # Writers edit drafts only (EditorialWorkflow.can_edit): a live story's label is the desk's.
+    story = make_article(label=Label.SPONSORED, sponsor="Acme Rail", created_by=writer)
+    client = login(writer)
+    assert 'name="label"' not in client.get(f"{CHANGELIST}{story.pk}/change/").content.decode()
+    response = client.post(
+        f"{CHANGELIST}{story.pk}/change/",
+        {"headline": story.headline, "slug": story.slug, "label": "", "sponsor": ""},
+    )
+    assert response.status_code == 403
+    assert Article.objects.get(pk=story.pk).label == Label.SPONSORED
+
+
+def test_an_editor_takes_the_sponsored_label_off_only_with_its_sponsor(editor_client, make_article):
+    story = make_article(label=Label.SPONSORED, sponsor="Acme Rail")
+    url = f"{CHANGELIST}{story.pk}/change/"
+    refused = editor_client.post(url, change_form(editor_client, story, label=""))
+    assert "choose the Sponsored label, or clear the sponsor" in refused.content.decode()
+    assert Article.objects.get(pk=story.pk).label == Label.SPONSORED
+    taken_off = editor_client.post(url, change_form(editor_client, story, label="", sponsor=""))
+    assert taken_off.status_code == 302
+    assert Article.objects.get(pk=story.pk).label == ""
+
+
+def test_the_story_list_shows_and_filters_labels(editor_client, make_article):
+    make_article(headline="Plain news")
+    make_article(headline="A column", label=Label.OPINION)
+    html = editor_client.get(CHANGELIST).content.decode()
+    assert '<td class="field-label">Opinion</td>' in html
+    filtered = editor_client.get(f"{CHANGELIST}?label__exact=opinion")
+    assert [story.headline for story in filtered.context["cl"].result_list] == ["A column"]
+
+
+def test_the_live_preview_shows_the_label_as_typed(login, writer, make_article):
+    draft = make_article(headline="Night trains", status=Status.DRAFT, created_by=writer)
+    client = login(writer)
+    typed = change_form(client, draft, label=Label.SPONSORED, sponsor="Acme Rail")
+    html = client.post(f"{CHANGELIST}{draft.pk}/preview/", typed).content.decode()
+    assert heading(html) == "Sponsored by Acme Rail: Night trains"
+
+
+def test_a_working_copy_keeps_the_label_and_sponsor(login, writer, make_article):
+    draft = make_article(status=Status.DRAFT, publish_at=None, created_by=writer)
+    values = {"label": "sponsored", "sponsor": "Acme Rail"}
+    response = login(writer).post(
+        f"{CHANGELIST}{draft.pk}/working-copy/keep/",
+        {"values": json.dumps(values), "loaded_version": draft.version},
+    )
+    assert response.status_code == 200
+    assert WorkingCopy.objects.get(article=draft).values == values
+
+
+def test_restoring_an_earlier_revision_keeps_the_label(make_article, editor):
+    # The label is not the text's: an old revision brings back words, never unmarks paid content.
+    story = make_article(headline="First words", publish_at=datetime(2024, 5, 1, tzinfo=UTC))
+    with reversion.create_revision():
+        story.save()
+    old = revisions.versions_of(story).get()
+    story.headline, story.label, story.sponsor = "Later words", Label.SPONSORED, "Acme Rail"
+    story.save()
+    restored = revisions.restore(story, old, by=editor)
+    assert (restored.headline, restored.label, restored.sponsor) == (
+        "First words",
+        Label.SPONSORED,
+        "Acme Rail",
+    )
