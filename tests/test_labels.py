@@ -3,6 +3,7 @@
 A sponsored story is marked on every surface it appears on, and never listed as news.
 """
 
+import io
 import json
 import re
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ import feedparser
 import pytest
 import reversion
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -344,3 +346,9 @@ def test_restoring_an_earlier_revision_keeps_the_label(make_article, editor):
         Label.SPONSORED,
         "Acme Rail",
     )
+
+
+def test_demo_readers_see_an_opinion_and_an_analysis(client, db):
+    call_command("load_demo", stdout=io.StringIO())
+    front = page(client, "/")
+    assert ">Opinion<" in front and ">Analysis<" in front
