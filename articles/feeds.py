@@ -123,6 +123,9 @@ class LatestStoriesFeed(Feed):
         )
 
     def item_title(self, article):
+        # Many feed readers show no categories: the title alone must say it is paid for.
+        if article.is_sponsored:
+            return f"{article.label_text}: {article.headline}"
         return article.headline
 
     def item_description(self, article):
@@ -143,8 +146,9 @@ class LatestStoriesFeed(Feed):
         return article.modified_at
 
     def item_categories(self, article):
+        label = [article.get_label_display()] if article.label else []
         section = [article.section.name] if article.section else []
-        return section + sorted((tag.name for tag in article.tags.all()), key=str.lower)
+        return label + section + sorted((tag.name for tag in article.tags.all()), key=str.lower)
 
     def item_copyright(self, article):
         return article.copyright_line

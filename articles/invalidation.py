@@ -33,7 +33,17 @@ from articles.models.status import Status
 
 # What readers see of a story beyond its own page, by the fields that make it.
 LISTS_BY = {"section_id", "publish_at", "is_top_story"}  # which lists hold it, in what order
-BRIEF_BY = {"headline", "slug", "lead_photo_id", "first_published_at", "section_id", "publish_at"}
+# Every card, brief ones too, says what kind of story it is (label) and who paid for it.
+BRIEF_BY = {
+    "headline",
+    "slug",
+    "lead_photo_id",
+    "first_published_at",
+    "section_id",
+    "publish_at",
+    "label",
+    "sponsor",
+}
 CARD_BY = BRIEF_BY | {"standfirst"}
 READ = ["id", "status", "embargo_until", *LISTS_BY, *CARD_BY]
 

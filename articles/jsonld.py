@@ -11,9 +11,19 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from articles.models.labels import Label
+
 # In a <script> element, "</script>" or "<!--" in a headline would end or change the element:
 # JSON lets us write those characters as escapes, which parsers read back unchanged.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+# schema.org's types for labelled stories: opinion and analysis are kinds of news article,
+# sponsored content is not news at all. Live stays a NewsArticle until live coverage has
+# pages of its own (a LiveBlogPosting carries its updates).
+ARTICLE_TYPES = {
+    Label.OPINION: "OpinionNewsArticle",
+    Label.ANALYSIS: "AnalysisNewsArticle",
+    Label.SPONSORED: "AdvertiserContentArticle",
+}
 
 
 def script(data):
@@ -55,11 +65,11 @@ def image_object(photo, *, absolute):
 
 
 def news_article(article, *, absolute):
-    """The story as a schema.org NewsArticle."""
+    """The story as a schema.org NewsArticle, or the type its label says."""
     url = absolute(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": ARTICLE_TYPES.get(article.label, "NewsArticle"),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "headline": article.headline,
@@ -72,6 +82,8 @@ def news_article(article, *, absolute):
     }
     if article.standfirst:
         data["description"] = article.standfirst
+    if article.is_sponsored:
+        data["sponsor"] = {"@type": "Organization", "name": article.sponsor}
     if article.dateline:
         data["dateline"] = article.dateline
     if article.section:

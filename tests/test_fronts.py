@@ -300,3 +300,17 @@ def test_the_preview_shows_the_front_at_a_future_time_and_is_never_kept(
     editor_client.logout()
     assert "Scheduled story" not in client.get("/").content.decode()
     assert client.get(f"/admin/articles/front/{home.pk}/preview/?at={at}").status_code == 302
+
+
+def test_sponsored_stories_go_on_a_front_only_where_an_editor_puts_them(
+    client, lay_out, make_article
+):
+    paid = make_article(label="sponsored", sponsor="Acme", publish_at=timezone.now())
+    news = make_article()
+    lay_out(
+        {"title": "Latest", "places": 5, "fill": Fill.NEWEST},
+        {"title": "Partners", "places": 1, "fill": Fill.NONE, "stories": [paid]},
+    )
+    response = client.get("/")
+    assert shown(response) == [("Latest", [news.pk]), ("Partners", [paid.pk])]
+    assert "Sponsored by Acme" in response.content.decode()

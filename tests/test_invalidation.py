@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from taggit.models import Tag
 
-from articles.models import Article, Status
+from articles.models import Article, Label, Status
 from tests.conftest import jpeg_bytes
 
 WIRE_STORY = """Storm closes ports along the coast
@@ -134,6 +134,26 @@ def test_a_new_headline_ends_the_pages_where_it_is_a_related_story_too(kept, new
     story.headline = "Cup final moved to Sunday"
     story.save()
     assert kept() == {"final", "coach", "sport", "cup", "bob", "front", "news sitemap"}
+
+
+def test_a_new_label_shows_at_once_wherever_the_story_or_its_cards_are(client, kept, newsroom):
+    story = newsroom["final"]
+    story.label, story.sponsor = Label.SPONSORED, "Acme Bank"
+    story.save()
+    # As a new headline does: its page, its cards, and its brief card beside "coach".
+    everywhere = {"final", "coach", "sport", "cup", "bob", "front", "news sitemap"}
+    assert kept() == everywhere
+    urls = urls_of(newsroom)
+    marked = 'Sponsored by Acme Bank<span class="visually-hidden">:</span></span> Cup final'
+    # Not the front: its fills leave sponsored stories to the editors who place them.
+    for name in everywhere - {"news sitemap", "front"}:
+        assert marked in client.get(urls[name]).content.decode(), name
+    assert "Cup final" not in client.get(urls["front"]).content.decode()
+
+    story.sponsor = "Acme Bank plc"
+    story.save()
+    assert kept() == everywhere
+    assert "Sponsored by Acme Bank plc" in client.get(urls["coach"]).content.decode()
 
 
 def test_publishing_ends_the_lists_it_joins_and_no_others(kept, make_article, newsroom):

@@ -90,6 +90,7 @@ class ArticleAdmin(
         "state",
         "editing",
         "section",
+        "label",
         "byline_text",
         "publish_at",
         "lead_thumbnail",
@@ -98,6 +99,7 @@ class ArticleAdmin(
         StateFilter,
         MyStoriesFilter,
         "section",
+        "label",
         "authors",
         "publish_at",
         PublishedYearFilter,
@@ -145,7 +147,7 @@ class ArticleAdmin(
                 ]
             },
         ),
-        ("Metadata", {"fields": ["section", "tags", "source", "created_at"]}),
+        ("Metadata", {"fields": ["section", "label", "sponsor", "tags", "source", "created_at"]}),
         ("Assignment", {"fields": ["assigned_to", "due_at", "target_words", "length"]}),
     ]
 

@@ -14,6 +14,8 @@ COMPARED = [
     "dateline",
     "body",
     "section",
+    "label",
+    "sponsor",
     "lead_photo",
     "copyright_notice",
     "copyright_holder",

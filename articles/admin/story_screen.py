@@ -141,7 +141,8 @@ def typed_value(form, name, story):
     try:
         value = field.clean(raw)
     except ValidationError:
-        value = raw if isinstance(raw, str) and name not in {"section", "lead_photo"} else None
+        chosen = {"section", "lead_photo", "label"}  # not text: a refused choice is no choice
+        value = raw if isinstance(raw, str) and name not in chosen else None
     if name in {"section", "lead_photo"}:
         return f"{name}_id", value.pk if value is not None else None
     if name == "copyright_year" and not isinstance(value, int):

@@ -1,6 +1,7 @@
 from articles.models.addresses import FormerSlug
 from articles.models.article import Article, ArticleQuerySet, Byline, Status
 from articles.models.fronts import Area, Fill, Front, Layout, Slot, Style, front_areas
+from articles.models.labels import Label
 from articles.models.notes import StoryNote
 from articles.models.people import Author
 from articles.models.photos import ArticlePhoto, Photo, PhotoChange, format_credit
@@ -29,6 +30,7 @@ __all__ = [
     "FormerSlug",
     "Front",
     "ImmutableError",
+    "Label",
     "Layout",
     "Photo",
     "PhotoChange",

@@ -5,6 +5,7 @@ from functools import reduce
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from articles.models.assignments import Assignment
+from articles.models.labels import Label
 from articles.models.locking import EditLocking
 from articles.models.stamps import stamped_by
 from articles.models.status import Status
@@ -36,6 +38,8 @@ CARD_FIELDS = (
     "created_at",
     "section",
     "lead_photo",
+    "label",
+    "sponsor",
 )
 # What a story's page shows: the workflow's columns, half the table, stay in the database.
 STORY_FIELDS = (
@@ -85,6 +89,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED, publish_at__lte=now).filter(
             models.Q(embargo_until__isnull=True) | models.Q(embargo_until__lte=now)
         )
+
+    def editorial(self):
+        """Stories the newsroom chose to tell: everything but sponsored content."""
+        return self.exclude(label=Label.SPONSORED)
 
     def scheduled(self, now=None):
         return self.filter(scheduled_q(now or timezone.now()))
@@ -390,6 +398,20 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
         "articles.Author", through="articles.Byline", related_name="articles", blank=True
     )
     tags = TaggableManager(blank=True)
+    label = models.CharField(
+        max_length=20,
+        choices=Label,
+        blank=True,
+        help_text="Shown to readers above the headline, on the story and its cards. "
+        "Leave empty for news.",
+    )
+    sponsor = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[no_line_breaks],
+        help_text="Who paid for a sponsored story: readers see “Sponsored by” this name. "
+        "Needed with the Sponsored label, and only with it.",
+    )
     lead_photo = models.ForeignKey(
         "articles.Photo",
         null=True,
@@ -472,10 +494,31 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
                 condition=~models.Q(wire_key=""),
                 name="article_unique_wire_identity",
             ),
+            # Paid content is never shown without its sponsor (clean() says so in words).
+            models.CheckConstraint(
+                condition=models.Q(label=Label.SPONSORED, sponsor__gt="")
+                | (~models.Q(label=Label.SPONSORED) & models.Q(sponsor="")),
+                name="article_sponsor_only_when_sponsored",
+            ),
         ]
 
     def __str__(self):
         return self.headline
+
+    def clean(self):
+        super().clean()
+        if self.label == Label.SPONSORED and not self.sponsor.strip():
+            raise ValidationError(
+                {"sponsor": "Name the sponsor: readers see “Sponsored by” it on a sponsored story."}
+            )
+        # Taking the Sponsored label off is done on purpose, with the sponsor cleared too.
+        if self.sponsor and self.label != Label.SPONSORED:
+            raise ValidationError(
+                {
+                    "sponsor": "Only a sponsored story names a sponsor: choose the Sponsored "
+                    "label, or clear the sponsor."
+                }
+            )
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
@@ -562,6 +605,17 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
     @property
     def state_label(self):
         return STATE_LABELS[self.state]
+
+    @property
+    def is_sponsored(self):
+        return self.label == Label.SPONSORED
+
+    @property
+    def label_text(self):
+        """The label as readers read it ("Opinion", "Sponsored by Acme"), or empty for news."""
+        if self.is_sponsored:
+            return f"Sponsored by {self.sponsor}"
+        return self.get_label_display()
 
     @property
     def public_lead_photo(self):

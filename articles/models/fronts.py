@@ -22,6 +22,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from articles.models.article import Article
+from articles.models.labels import Label
 from articles.models.sections import Section
 
 
@@ -198,7 +199,10 @@ class Shown:
     def fill_of(self, public, now):
         """The `public` stories that fill this area's empty places."""
         area = self.area
-        stories = public.filter(Article.objects.with_photo_q(now)) if area.photos_only else public
+        # Sponsored stories go on a front only where an editor puts them, never by a fill.
+        stories = public.editorial()
+        if area.photos_only:
+            stories = stories.filter(Article.objects.with_photo_q(now))
         match area.fill:
             case Fill.TOP:
                 stories = stories.filter(is_top_story=True)
@@ -220,7 +224,7 @@ class Shown:
             return False
         if chosen:
             return True
-        if area.photos_only and not row.has_photo:
+        if row.label == Label.SPONSORED or (area.photos_only and not row.has_photo):
             return False
         match area.fill:
             case Fill.NONE:
@@ -326,5 +330,5 @@ def _rows(shown, public, now):
             for name, q in columns.items()
         },
     )
-    fields = ["pk", "publish_at", "section_id", "is_top_story", "has_photo", *columns]
+    fields = ["pk", "publish_at", "section_id", "is_top_story", "label", "has_photo", *columns]
     return {row.pk: row for row in rows.values_list(*fields, named=True)}

@@ -29,6 +29,8 @@ TEXT_FIELDS = [
     "copyright_holder",
     "copyright_year",
     "tags",
+    "label",  # a <select>, whose value is text like an input's
+    "sponsor",
 ]
 CHOICE_FIELDS = ["section", "lead_photo"]
 MAX_BYLINES = 50

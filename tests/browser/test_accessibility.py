@@ -4,6 +4,9 @@ Serious and critical violations fail; the message lists every violation with its
 """
 
 import pytest
+from playwright.sync_api import expect
+
+from articles.models import Article, Label
 
 
 def reader_pages(demo):
@@ -32,3 +35,21 @@ def test_search_results_have_no_serious_accessibility_violations(
     assert response.status == 200, f"/search/ answered {response.status}: not built yet"
     screenshot(page, "search")
     assert_accessible(page)
+
+
+def test_every_label_passes_on_the_front_and_a_sponsored_story(
+    page, demo, assert_accessible, screenshot
+):
+    # The demo labels an opinion and an analysis; live and sponsored have colours of their own.
+    demo.story.label, demo.story.sponsor = Label.SPONSORED, "Acme Shipping"
+    demo.story.save()
+    live = Article.objects.published().filter(label="").exclude(pk=demo.story.pk).first()
+    live.label = Label.LIVE
+    live.save()
+    for name, url in [("front", "/"), ("sponsored", demo.story.get_absolute_url())]:
+        assert page.goto(url).status == 200
+        screenshot(page, name)
+        assert_accessible(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Sponsored by Acme Shipping: {demo.story.headline}"
+    )

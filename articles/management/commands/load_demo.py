@@ -19,7 +19,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from articles.models import Article, Author, Byline, Photo, Section, Status
+from articles.models import Article, Author, Byline, Label, Photo, Section, Status
 from articles.wire.importer import WireIdentity
 
 WIRE_DIR = Path(__file__).resolve().parents[2] / "demo" / "wire"
@@ -87,8 +87,10 @@ STORIES = [
     },
     {
         "slug": "theatres-report-record-season",
-        "headline": "Theatres report a record season",
-        "standfirst": "Audiences returned in numbers not seen for a decade.",
+        "headline": "Theatres had a record season. Now they must keep their seats affordable",
+        "standfirst": "Audiences came back in numbers not seen for a decade; rising ticket "
+        "prices could drive them away again.",
+        "label": Label.OPINION,
         "section": "culture",
         "authors": ["erin-editor", "will-writer"],
         "tags": ["theatre", "arts"],
@@ -96,12 +98,15 @@ STORIES = [
         "days_ago": 3,
         "body": "<p>Regional theatres sold more tickets this season than in any year of the "
         "past decade.</p><blockquote><p>People want to be in a room together again.</p>"
-        "</blockquote><p>Ticket prices, however, continue to climb.</p>",
+        "</blockquote><p>Ticket prices, however, continue to climb, and a full house of "
+        "those who can pay is not the audience a public stage is for.</p>",
     },
     {
         "slug": "budget-talks-resume",
         "headline": "Budget talks resume after a week of deadlock",
-        "standfirst": "Negotiators return to the table with a deadline days away.",
+        "standfirst": "Negotiators return to the table with a deadline days away: what each "
+        "side needs from a deal.",
+        "label": Label.ANALYSIS,
         "section": "politics",
         "authors": ["erin-editor"],
         "tags": ["economy", "parliament"],
@@ -257,6 +262,7 @@ class Command(BaseCommand):
             body=data["body"],
             section=sections[data["section"]],
             lead_photo=photos.get(data["photo"]),
+            label=data.get("label", ""),
             created_by=writer if "will-writer" in data["authors"] else editor,
         )
         for position, slug in enumerate(data["authors"]):

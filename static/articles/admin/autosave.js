@@ -12,7 +12,7 @@
   const storageKey = marker.dataset.storageKey;
   const every = Number(marker.dataset.keepSeconds) * 1000;
   const TEXT = ["headline", "slug", "standfirst", "dateline", "copyright_notice", "copyright_holder",
-    "copyright_year", "tags"];
+    "copyright_year", "tags", "label", "sponsor"];
   const CHOICES = ["section", "lead_photo"];
 
   let offered = null;   // the copy the banner offers, until restored or discarded
