@@ -61,10 +61,17 @@ def _token_key(name):
 
 
 def changed(*names):
-    """What those names show has changed: whatever was kept showing them is not used again."""
+    """What those names show has changed: whatever was kept showing them is not used again.
+
+    The "any change" token is replaced first, then the names': a cache that writes one key
+    at a time (files, local memory) must never show a page being kept the new token of a name
+    with the old "any change", or a page built from the data before would be kept as current.
+    Pages read them the other way round (PageCacheMiddleware).
+    """
     if names:
-        tokens = {_token_key(name): uuid.uuid4().hex for name in {*names, ANY_CHANGE}}
-        cache.set_many(tokens, timeout=None)
+        cache.set(_token_key(ANY_CHANGE), uuid.uuid4().hex, timeout=None)
+        given = {_token_key(name): uuid.uuid4().hex for name in names}
+        cache.set_many(given, timeout=None)
 
 
 def tokens(names, read=None):
@@ -244,8 +251,10 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if getattr(response, "public_page", False) and _same_for_everyone(request, response):
             names = getattr(request, "shows", None) or {"stories"}
-            now = tokens([*names, SITE, ANY_CHANGE])
-            if now.pop(ANY_CHANGE) == before:  # else it may show data from before a change
+            # The names first, then "any change" (see changed()): unchanged since the page began,
+            # no name's token read here is newer than the data the page was built from.
+            now = tokens([*names, SITE])
+            if tokens([ANY_CHANGE])[ANY_CHANGE] == before:
                 page = (response.content, dict(response.headers.items()), now)
                 cache.set(key, page, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
         return _conditional(request, response)

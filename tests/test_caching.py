@@ -309,6 +309,53 @@ def test_a_token_the_cache_evicts_never_brings_an_old_page_back(client, make_art
     assert "Harbour reopens" not in html(client, "/")
 
 
+class RecordingCache:
+    """The cache, noting each key read and written, in order, as a cache that reads and writes
+    one key at a time (files, local memory) would touch them."""
+
+    def __init__(self, cache):
+        self.cache, self.log = cache, []
+
+    def get_many(self, keys):
+        self.log += [("read", key) for key in keys]
+        return self.cache.get_many(keys)
+
+    def set_many(self, values, **kwargs):
+        self.log += [("write", key) for key in values]
+        return self.cache.set_many(values, **kwargs)
+
+    def set(self, key, value, **kwargs):
+        self.log.append(("write", key))
+        return self.cache.set(key, value, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.cache, name)
+
+
+def test_a_change_and_a_page_being_kept_touch_the_tokens_in_opposite_orders(
+    client, make_article, warm_site, monkeypatch
+):
+    # A change landing between a page's reads of its tokens must not leave the page kept with
+    # a name's new token beside the old "any change" token: it was built from the data before.
+    # So a change writes "any change" before the names, and a page reads its names before it.
+    make_article()
+    warm_site()
+    recording = RecordingCache(cache)
+    monkeypatch.setattr(caching, "cache", recording)
+    names = ["stories", *(f"story:{pk}" for pk in range(20))]
+    caching.changed(*names)
+    writes = [key for op, key in recording.log if op == "write"]
+    assert writes == ["newsroom:token:any", *(f"newsroom:token:{name}" for name in names)]
+
+    recording.log.clear()
+    html(client, "/")
+    reads = [key for op, key in recording.log if op == "read"]
+    last_any = max(n for n, key in enumerate(reads) if key == "newsroom:token:any")
+    last_stories = max(n for n, key in enumerate(reads) if key == "newsroom:token:stories")
+    assert last_stories < last_any
+    assert client.get("/").context is None  # and the page was kept
+
+
 def test_deleting_a_story_removes_it_at_once(client, make_article):
     story = make_article(headline="Harbour reopens")
     assert "Harbour reopens" in html(client, "/")
