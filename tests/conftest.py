@@ -28,6 +28,7 @@ from PIL import Image
 from articles import caching
 from articles.context_processors import masthead
 from articles.models import (
+    Alert,
     Article,
     ArticlePhoto,
     Author,
@@ -212,6 +213,26 @@ def trio(make_article):
             headline="Scheduled story", publish_at=timezone.now() + timedelta(hours=2)
         ),
     }
+
+
+@pytest.fixture
+def make_alert(db):
+    """A live breaking news alert unless overridden: started a minute ago, ends in an hour."""
+
+    def make(**overrides):
+        n = next(_counter)
+        now = timezone.now()
+        return Alert.objects.create(
+            **{
+                "text": f"Alert {n}",
+                "link": f"/alert-{n}/",
+                "starts_at": now - timedelta(minutes=1),
+                "ends_at": now + timedelta(hours=1),
+            }
+            | overrides
+        )
+
+    return make
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 from articles.models.addresses import FormerSlug
+from articles.models.alerts import Alert, AlertChange
 from articles.models.article import Article, ArticleQuerySet, Byline, Status
 from articles.models.notes import StoryNote
 from articles.models.people import Author
@@ -15,6 +16,8 @@ from articles.models.workflow import (
 from articles.models.working_copies import WorkingCopy
 
 __all__ = [
+    "Alert",
+    "AlertChange",
     "Article",
     "ArticlePhoto",
     "ArticleQuerySet",
