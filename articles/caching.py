@@ -3,9 +3,10 @@
 **Names** say what readers see: `story:42` (story 42's page), `card:42` and `brief:42` (its
 card, and the brief card beside related stories), `list:section:3`, `list:tag:7` and
 `list:author:5` (which stories those pages list, in what order), `stories` (any public story:
-the front page, feeds, sitemaps) and `site` (what every page shows, like the section menu, or
-a change too wide to say). A view names what its page shows with `shows(request, ...)`; a
-page that names nothing shows `stories`, and every page and piece shows `site`.
+the front page, feeds, sitemaps), `site` (what every page shows, like the section menu, or a
+change too wide to say) and `alerts` (the breaking news banner, on every page but in no card).
+A view names what its page shows with `shows(request, ...)`; a page that names nothing shows
+`stories`, every page and piece shows `site`, and every page `alerts`.
 
 **Changes** give names new tokens in the shared cache: `changed(*names)`, which
 `articles.invalidation` calls with the names of what each saved change shows readers (a
@@ -15,8 +16,9 @@ server sharing the cache (Redis in production), and a page built while anything 
 not kept at all.
 
 **Time** changes what readers see with nothing saved: a scheduled story's minute, an embargo
-lifting, a photo licence running out. The next such moment is kept in the cache, and the first
-request after it asks the function registered with `on_schedule()` what came due.
+lifting, a photo licence running out, a banner's start and end. The next such moment is kept in
+the cache, and the first request after it asks the function registered with `on_schedule()`
+what came due.
 
 **Pages** of views marked `public_page` are kept whole by `PageCacheMiddleware`, which answers
 readers without a session cookie before sessions, CSRF and authentication run: the page and
@@ -46,6 +48,7 @@ SCHEDULE = f"{PREFIX}schedule"
 # A new token with every change: a page built while it moved is not kept.
 ANY_CHANGE = "any"
 SITE = "site"
+ALERTS = "alerts"
 EDITION_SETTINGS = [
     "NEWSROOM_SITE_NAME",
     "NEWSROOM_COPYRIGHT_NOTICE",
@@ -244,7 +247,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if getattr(response, "public_page", False) and _same_for_everyone(request, response):
             names = getattr(request, "shows", None) or {"stories"}
-            now = tokens([*names, SITE, ANY_CHANGE])
+            now = tokens([*names, SITE, ALERTS, ANY_CHANGE])
             if now.pop(ANY_CHANGE) == before:  # else it may show data from before a change
                 page = (response.content, dict(response.headers.items()), now)
                 cache.set(key, page, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)

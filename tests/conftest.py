@@ -26,7 +26,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles import caching
-from articles.context_processors import masthead
+from articles.context_processors import page_top
 from articles.models import (
     Alert,
     Article,
@@ -346,13 +346,13 @@ def warm_site(db):
     """Fill what a running site keeps between requests, so query pins count a page's own.
 
     The first page of all looks up when readers next see something change with nothing saved
-    (pinned in test_caching.py) and draws the masthead; the content type of stories and the
-    site (which feeds ask for) are looked up once per process.
+    (pinned in test_caching.py) and draws the masthead and the banner under it; the content
+    type of stories and the site (which feeds ask for) are looked up once per process.
     """
 
     def warm():
         caching.keep_time(cache.get(caching.SCHEDULE))
-        masthead()
+        page_top()
         ContentType.objects.get_for_model(Article)
         Site.objects.get_current()
 

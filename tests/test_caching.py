@@ -365,6 +365,118 @@ def test_a_photo_disappears_when_its_licence_runs_out(client, make_article, make
         assert address not in html(client, story.get_absolute_url())
 
 
+def banner_on(client, url):
+    """The alert's words on the page at `url`, or None; and whether it came from the cache."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    found = re.search(
+        r'class="breaking-news".*?<a href="[^"]*">(.*?)</a>', response.content.decode(), re.S
+    )
+    return (found and found[1]), response.context is None
+
+
+@pytest.fixture
+def kept_site(client, make_article, warm_site):
+    """Pages readers might be on: what the banner on each says, and whether it was kept."""
+    story = make_article(tags=["ports"])
+    warm_site()
+    urls = [
+        "/",
+        "/latest/",
+        f"/section/{story.section.slug}/",
+        "/tag/ports/",
+        story.get_absolute_url(),
+    ]
+
+    def pages():
+        return {url: banner_on(client, url) for url in urls}
+
+    return pages
+
+
+def test_a_banner_is_gone_from_every_page_at_its_end_without_any_save(kept_site, make_alert):
+    ends = timezone.now() + timedelta(minutes=30)
+    make_alert(text="Storm closes every port", ends_at=ends)
+    assert set(kept_site().values()) == {("Storm closes every port", False)}
+    with time_machine.travel(ends - timedelta(seconds=1), tick=False):
+        # Still up, and every page from the cache.
+        assert set(kept_site().values()) == {("Storm closes every port", True)}
+    with time_machine.travel(ends, tick=False):
+        assert set(kept_site().values()) == {(None, False)}
+        kept_site()
+        assert set(kept_site().values()) == {(None, True)}  # and kept again
+
+
+def test_a_scheduled_banner_appears_at_its_start_without_any_save(kept_site, make_alert):
+    starts = timezone.now() + timedelta(minutes=30)
+    make_alert(text="Polls close", starts_at=starts, ends_at=starts + timedelta(hours=1))
+    assert set(kept_site().values()) == {(None, False)}
+    with time_machine.travel(starts - timedelta(seconds=1), tick=False):
+        assert set(kept_site().values()) == {(None, True)}
+    with time_machine.travel(starts, tick=False):
+        assert set(kept_site().values()) == {("Polls close", False)}
+
+
+def test_an_alert_added_changed_or_ended_shows_on_every_kept_page_at_once(
+    kept_site, make_alert, editor
+):
+    assert set(kept_site().values()) == {(None, False)}
+    alert = make_alert(text="Storm closes ports")
+    assert set(kept_site().values()) == {("Storm closes ports", False)}
+    alert.text = "Storm closes every port"
+    alert.edit(by=editor)
+    assert set(kept_site().values()) == {("Storm closes every port", False)}
+    alert.end(by=editor)
+    assert set(kept_site().values()) == {(None, False)}
+
+
+def test_the_next_moment_is_looked_up_again_once_an_alert_commits(
+    make_alert, warm_site, django_capture_on_commit_callbacks
+):
+    warm_site()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        make_alert()
+        # Another request looks at the schedule meanwhile: on another connection it would not
+        # see the alert yet, and keep a next moment without its end.
+        caching.keep_time(cache.get(caching.SCHEDULE))
+        assert cache.get(caching.SCHEDULE)[1] > timezone.now().timestamp()
+    assert cache.get(caching.SCHEDULE)[1] <= timezone.now().timestamp()
+
+
+def test_an_alert_draws_every_page_again_from_its_kept_cards(
+    client, make_article, make_alert, warm_site, django_assert_num_queries
+):
+    for _ in range(3):
+        make_article()
+    warm_site()
+    client.get("/")
+    make_alert(text="Storm closes every port")
+    caching.keep_time(cache.get(caching.SCHEDULE))  # a saved alert may move the next moment
+    # The page's own three (the sections, the top story, the newest stories; every card is
+    # kept) and the banner's one.
+    with django_assert_num_queries(3 + 1):
+        assert banner_on(client, "/") == ("Storm closes every port", False)
+    with django_assert_num_queries(0):
+        assert banner_on(client, "/") == ("Storm closes every port", True)
+
+
+def test_a_kept_page_with_a_banner_costs_no_more_reads_of_the_cache(
+    client, make_article, make_alert, warm_site, cache_reads
+):
+    make_article()
+    warm_site()
+    client.get("/")
+    cache_reads.clear()
+    client.get("/")
+    without = [method for method, _ in cache_reads]
+    make_alert(ends_at=timezone.now() + timedelta(seconds=30))
+    client.get("/")
+    cache_reads.clear()
+    assert banner_on(client, "/")[1]
+    # The page and the clock, then its names' tokens.
+    assert [method for method, _ in cache_reads] == without == ["get_many", "get_many"]
+
+
 def test_a_page_kept_before_a_commit_is_not_used_once_it_commits(
     make_article, django_capture_on_commit_callbacks
 ):
@@ -413,10 +525,10 @@ def test_the_first_page_after_a_restart_looks_up_when_readers_next_see_a_change(
     client, make_article, django_assert_num_queries
 ):
     story = make_article()
-    # The page's own five, the masthead's sections, and the schedule: stories and photo
-    # licences due (none: it starts now), and when the next story goes live, its embargo
-    # lifts, or a licence runs out.
-    with django_assert_num_queries(5 + 1 + 5):
+    # The page's own five, the masthead's sections, the live and coming alerts (the banner),
+    # and the schedule: stories and photo licences due (none: it starts now), when the next
+    # story goes live, its embargo lifts, or a licence runs out, and alerts due and to come.
+    with django_assert_num_queries(5 + 1 + 1 + 5 + 1):
         client.get("/")
     # Nothing kept before could be vouched for, this page included: built again, from the
     # cards kept meanwhile (the sections, the top story, the newest stories).
