@@ -1,1 +1,1 @@
-from articles.admin import article, people, photo, users  # noqa: F401  (registers the model admins)
+from articles.admin import alerts, article, people, photo, users  # noqa: F401  (registers the model admins)
