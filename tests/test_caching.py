@@ -540,6 +540,106 @@ def test_the_first_page_after_a_restart_looks_up_when_readers_next_see_a_change(
         client.get(story.get_absolute_url())
 
 
+# A page showing a banner is kept by browsers and nginx no later than the banner's next change
+
+
+def lifetime(response):
+    """What a page tells browsers and nginx about how long to keep it."""
+    return {name: response.get(name) for name in ["Cache-Control", "Expires", "X-Accel-Expires"]}
+
+
+def test_browsers_keep_a_page_no_later_than_its_banner_ends(client, make_article, make_alert):
+    story = make_article()
+    ends = timezone.now() + timedelta(seconds=30)
+    make_alert(ends_at=ends)
+    for url in ["/", story.get_absolute_url(), "/search/?q=storm", "/no-such-page/"]:
+        response = client.get(url)
+        if response.status_code == 404:  # no Cache-Control: nginx alone keeps it (5 s)
+            assert lifetime(response) == {
+                "Cache-Control": None,
+                "Expires": None,
+                "X-Accel-Expires": None,
+            }
+            continue
+        # An absolute time, not a max-age: nginx hands the page on for a few seconds as it is.
+        assert lifetime(response) == {
+            "Cache-Control": "public",
+            "Expires": http_date(ends.timestamp()),
+            "X-Accel-Expires": None,
+        }, url
+
+
+def test_nginx_is_told_when_the_banner_ends_before_its_own_few_seconds_are_up(
+    client, make_article, make_alert, settings, warm_site
+):
+    settings.NEWSROOM_MICROCACHE_SECONDS = 5
+    story = make_article()
+    ends = timezone.now() + timedelta(seconds=30)
+    make_alert(ends_at=ends)
+    warm_site()
+    for url in ["/", story.get_absolute_url()]:
+        client.get(url)  # kept
+    # Through the last whole second before the end (nginx counts in seconds, inclusively).
+    last = f"@{int(ends.timestamp()) - 1}"
+    with time_machine.travel(ends - timedelta(seconds=6), tick=False):
+        assert client.get("/").get("X-Accel-Expires") in {None, last}  # its own 5 s may do
+    with time_machine.travel(ends - timedelta(seconds=3.5), tick=False):
+        for url in ["/", story.get_absolute_url(), "/no-such-page/"]:
+            assert client.get(url)["X-Accel-Expires"] == last, url
+        assert client.get("/").context is None  # from the page cache, told the same
+    # In the second the banner ends in: not kept at all.
+    with time_machine.travel(int(ends.timestamp()), tick=False):
+        assert client.get("/")["X-Accel-Expires"] == "0"
+
+
+def test_a_page_kept_before_a_banner_nears_its_end_is_sent_with_the_end_as_its_limit(
+    client, make_article, make_alert, warm_site
+):
+    make_article()
+    ends = timezone.now() + timedelta(hours=2)
+    make_alert(ends_at=ends)
+    warm_site()
+    response = client.get("/")
+    assert lifetime(response) == {
+        "Cache-Control": "public, max-age=60",
+        "Expires": None,
+        "X-Accel-Expires": None,
+    }
+    with time_machine.travel(ends - timedelta(seconds=20), tick=False):
+        response = client.get("/")
+        assert response.context is None  # the page kept two hours ago
+        assert lifetime(response) == {
+            "Cache-Control": "public",
+            "Expires": http_date(ends.timestamp()),
+            "X-Accel-Expires": None,
+        }
+        not_modified = client.get("/", headers={"if-none-match": response["ETag"]})
+        assert not_modified.status_code == 304
+        assert not_modified["Expires"] == http_date(ends.timestamp())
+
+
+def test_a_page_is_kept_no_later_than_a_scheduled_banner_starts(client, make_article, make_alert):
+    make_article()
+    starts = timezone.now() + timedelta(seconds=40)
+    make_alert(starts_at=starts, ends_at=starts + timedelta(hours=1))
+    assert client.get("/")["Expires"] == http_date(starts.timestamp())
+
+
+def test_pages_without_a_banner_to_change_and_signed_in_pages_keep_their_lifetime(
+    client, login, editor, make_article, make_alert
+):
+    make_article()
+    make_alert(ends_at=timezone.now() + timedelta(seconds=30))
+    # Feeds and sitemaps show no banner.
+    for url in ["/feed/", "/sitemap.xml"]:
+        assert client.get(url)["Cache-Control"] == "public, max-age=60", url
+    assert lifetime(login(editor).get("/")) == {
+        "Cache-Control": "private, no-store",
+        "Expires": None,
+        "X-Accel-Expires": None,
+    }
+
+
 def test_head_and_post_requests(client, make_article):
     make_article()
     assert client.head("/").status_code == 200
