@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='Alert',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(help_text='One line, shown above every page and read as the link: say what happened.', max_length=200, validators=[articles.validators.no_line_breaks])),
+                ('text', models.CharField(help_text='One line, shown above every page and read as the link: say what happened.', max_length=150, validators=[articles.validators.no_line_breaks])),
                 ('link', models.CharField(blank=True, help_text='Where the line leads: a story on this site (/2026/12/07/storm-closes-ports/) or a full https:// address elsewhere. Leave empty for a line without a link.', max_length=500, validators=[articles.validators.site_or_https_address])),
                 ('starts_at', models.DateTimeField(default=django.utils.timezone.now, help_text='A later time schedules it. When several alerts are live, readers see the one that started last.', verbose_name='shows from')),
                 ('ends_at', models.DateTimeField(db_index=True, default=articles.models.alerts.default_end, help_text='It leaves every page at this moment by itself. “End now” in the alert list takes it down at once.', verbose_name='shows until')),

@@ -69,7 +69,7 @@ class Alert(models.Model):
     """A breaking news line on every reader page. The newest live one shows when several are."""
 
     text = models.CharField(
-        max_length=200,
+        max_length=150,
         validators=[no_line_breaks],
         help_text="One line, shown above every page and read as the link: say what happened.",
     )
