@@ -114,3 +114,8 @@ def test_writers_never_reach_the_alerts(login, writer, address):
 def test_writers_are_not_offered_the_alerts(login, writer, editor):
     assert ALERTS not in login(writer).get("/admin/articles/").content.decode()
     assert ALERTS in login(editor).get("/admin/articles/").content.decode()
+
+
+def test_the_desk_puts_up_a_banner_from_the_story_budget(login, editor):
+    budget = login(editor).get("/admin/", follow=True).content.decode()
+    assert f'href="{ALERTS}add/">Breaking news banner</a>' in budget

@@ -30,6 +30,7 @@ class AlertStateFilter(admin.SimpleListFilter):
 class AlertAdmin(admin.ModelAdmin):
     list_display = ["text", "state", "starts_at", "ends_at", "created_by"]
     list_filter = [AlertStateFilter]
+    list_select_related = ["created_by"]
     search_fields = ["text", "link"]
     fields = ["text", "link", ("starts_at", "ends_at")]
     readonly_fields = ["change_history"]
