@@ -3,9 +3,10 @@
 **Names** say what readers see: `story:42` (story 42's page), `card:42` and `brief:42` (its
 card, and the brief card beside related stories), `list:section:3`, `list:tag:7` and
 `list:author:5` (which stories those pages list, in what order), `stories` (any public story:
-the front page, feeds, sitemaps) and `site` (what every page shows, like the section menu, or
-a change too wide to say). A view names what its page shows with `shows(request, ...)`; a
-page that names nothing shows `stories`, and every page and piece shows `site`.
+the front page, feeds, sitemaps), `site` (what every page shows, like the section menu, or a
+change too wide to say) and `alerts` (the breaking news banner, on every page but in no card).
+A view names what its page shows with `shows(request, ...)`; a page that names nothing shows
+`stories`, every page and piece shows `site`, and every page `alerts`.
 
 **Changes** give names new tokens in the shared cache: `changed(*names)`, which
 `articles.invalidation` calls with the names of what each saved change shows readers (a
@@ -15,8 +16,10 @@ server sharing the cache (Redis in production), and a page built while anything 
 not kept at all.
 
 **Time** changes what readers see with nothing saved: a scheduled story's minute, an embargo
-lifting, a photo licence running out. The next such moment is kept in the cache, and the first
-request after it asks the function registered with `on_schedule()` what came due.
+lifting, a photo licence running out, a banner's start and end. The next such moment is kept in
+the cache, and the first request after it asks the function registered with `on_schedule()`
+what came due. A page showing something that ends by itself says when (`expires()`): no
+browser or proxy is told to keep it past that moment, however it is served.
 
 **Pages** of views marked `public_page` are kept whole by `PageCacheMiddleware`, which answers
 readers without a session cookie before sessions, CSRF and authentication run: the page and
@@ -46,6 +49,7 @@ SCHEDULE = f"{PREFIX}schedule"
 # A new token with every change: a page built while it moved is not kept.
 ANY_CHANGE = "any"
 SITE = "site"
+ALERTS = "alerts"
 EDITION_SETTINGS = [
     "NEWSROOM_SITE_NAME",
     "NEWSROOM_COPYRIGHT_NOTICE",
@@ -94,6 +98,13 @@ def tokens(names, read=None):
 def shows(request, *names):
     """The page being built for `request` shows these names (see the module's docstring)."""
     request.shows = getattr(request, "shows", set()) | set(names)
+
+
+def expires(request, moment):
+    """The page being built for `request` changes by itself at `moment` (a banner ends, or
+    one starts): nobody is told to keep it longer."""
+    if moment is not None:
+        request.expires_at = min(moment, getattr(request, "expires_at", moment))
 
 
 # Time
@@ -239,25 +250,29 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not self._may_keep(request):
-            return self.get_response(request)
+            response = self.get_response(request)
+            return _kept_until(response, getattr(request, "expires_at", None))
         key = _page_key(request)
         read = cache.get_many([key, SCHEDULE, _token_key(ANY_CHANGE)])
         if (page := read.get(key)) is not None:
-            content, headers, built_with = page  # the tokens of its names when it was built
+            # The tokens of its names when it was built, and when it changes by itself.
+            content, headers, built_with, expires_at = page
             keep_time(read.get(SCHEDULE))
             if tokens(built_with) == built_with:
-                return _conditional(request, HttpResponse(content, headers=headers))
+                response = HttpResponse(content, headers=headers)
+                return _conditional(request, _kept_until(response, expires_at))
         before = tokens([ANY_CHANGE], read)[ANY_CHANGE]
         response = self.get_response(request)
+        expires_at = getattr(request, "expires_at", None)
         if getattr(response, "public_page", False) and _same_for_everyone(request, response):
             names = getattr(request, "shows", None) or {"stories"}
             # The names first, then "any change" (see changed()): unchanged since the page began,
             # no name's token read here is newer than the data the page was built from.
-            now = tokens([*names, SITE])
+            now = tokens([*names, SITE, ALERTS])
             if tokens([ANY_CHANGE])[ANY_CHANGE] == before:
-                page = (response.content, dict(response.headers.items()), now)
+                page = (response.content, dict(response.headers.items()), now, expires_at)
                 cache.set(key, page, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
-        return _conditional(request, response)
+        return _conditional(request, _kept_until(response, expires_at))
 
     @staticmethod
     def _may_keep(request):
@@ -294,6 +309,34 @@ def _page_key(request):
     # get_host() refuses a host not in ALLOWED_HOSTS, before any page is looked up.
     address = f"{request.scheme}://{request.get_host()}{request.path}?{read}"
     return f"{PREFIX}page:{_edition()}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _kept_until(response, moment):
+    """A page that changes by itself at `moment` is kept by browsers and nginx no longer.
+
+    Browsers get an absolute Expires in place of max-age: nginx hands a kept page on for a few
+    seconds with the headers it came with, and a lifetime counted from when a browser receives
+    it would outlast the moment by as much. nginx is told with X-Accel-Expires when the moment
+    comes within its own lifetime for the page. Worked out as the page is sent: a page kept
+    here was built with the lifetime it had then.
+    """
+    if moment is None:
+        return response
+    directives = [d.strip() for d in response.get("Cache-Control", "").split(",") if d.strip()]
+    if {"private", "no-store"} & set(directives):
+        return response
+    now, at = timezone.now().timestamp(), moment.timestamp()
+    max_age = next((int(d[8:]) for d in directives if d.startswith("max-age=")), None)
+    if max_age is not None and at - now < max_age:
+        response["Cache-Control"] = ", ".join(d for d in directives if d != f"max-age={max_age}")
+        response["Expires"] = http_date(at)
+    # nginx counts in whole seconds and uses a page through the last one it is given (as it
+    # does its own lifetime): the second before the moment's is the last it may have. An
+    # absolute time, or the moments nginx and this server take the page at would add up.
+    last = int(at) - 1
+    if last < int(now) + settings.NEWSROOM_MICROCACHE_SECONDS:
+        response["X-Accel-Expires"] = f"@{last}" if last >= int(now) else "0"
+    return response
 
 
 def _conditional(request, response):

@@ -1,9 +1,12 @@
+import functools
+from datetime import datetime
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from articles.caching import SITE, kept_pieces
-from articles.models import Section
+from articles.caching import ALERTS, SITE, expires, kept_pieces
+from articles.models import Alert, Section
 
 
 def nav_sections():
@@ -11,17 +14,35 @@ def nav_sections():
     return list(Section.objects.all())
 
 
-def masthead():
-    """The masthead with its section menu, kept until the site changes."""
+def page_top(request=None):
+    """The masthead with its section menu, kept until the site changes, and the breaking news
+    banner under it, kept until an alert is saved, starts or ends: from one read of the cache.
+
+    The page being built for `request` is kept by nobody past the banner's next change.
+    """
 
     def draw(keys):
-        context = {"site_name": settings.NEWSROOM_SITE_NAME, "nav_sections": nav_sections()}
-        return {"masthead": render_to_string("_masthead.html", context)}
+        drawn = {}
+        if "masthead" in keys:
+            context = {"site_name": settings.NEWSROOM_SITE_NAME, "nav_sections": nav_sections()}
+            drawn["masthead"] = render_to_string("_masthead.html", context)
+        if {"alert", "alert:changes-at"} & set(keys):
+            alert, changes_at = Alert.objects.banner(timezone.now())
+            drawn["alert"] = render_to_string("_alert.html", {"alert": alert}) if alert else ""
+            # Kept beside it, as text (pieces are text), for the page's lifetime.
+            drawn["alert:changes-at"] = changes_at.isoformat() if changes_at else ""
+        return drawn
 
-    return kept_pieces([("masthead", SITE)], draw)[0]
+    masthead, banner, changes_at = kept_pieces(
+        [("masthead", SITE), ("alert", ALERTS), ("alert:changes-at", ALERTS)], draw
+    )
+    if request is not None and changes_at:
+        expires(request, datetime.fromisoformat(changes_at))
+    return masthead, banner
 
 
 def site(request):
+    top = functools.cache(functools.partial(page_top, request))
     return {
         "site_name": settings.NEWSROOM_SITE_NAME,
         "site_copyright": settings.NEWSROOM_COPYRIGHT_NOTICE.format(
@@ -29,5 +50,6 @@ def site(request):
         ),
         # Lazy: pages that don't show navigation (admin, feeds) don't pay for it.
         "nav_sections": nav_sections,
-        "masthead": masthead,
+        "masthead": lambda: top()[0],
+        "alert_banner": lambda: top()[1],
     }

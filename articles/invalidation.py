@@ -16,6 +16,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles import caching
 from articles.models import (
+    Alert,
     Area,
     Article,
     ArticlePhoto,
@@ -184,10 +185,22 @@ def photo_names(photo_ids):
     return _stories_showing(leads, each=("story", "card", "brief")) | _stories_showing(in_gallery)
 
 
+@receiver([post_save, post_delete], sender=Alert)
+def _alert_changed(sender, instance, **kwargs):
+    # Every page, even for an alert still to come: how long a page may be kept depends on it.
+    tell({caching.ALERTS})
+    caching.schedule_changed()
+    if transaction.get_connection().in_atomic_block:
+        # Looked at again once the alert is there to be seen: else a request meanwhile would
+        # keep a next moment without its start and end.
+        transaction.on_commit(caching.schedule_changed, robust=True)
+
+
 @caching.on_schedule
 def came_due(since, now):
     """What readers see differently between `since` and `now` with nothing saved: stories
-    scheduled or embargoed until then, photo licences that ran out; and the next such moment."""
+    scheduled or embargoed until then, photo licences that ran out, alerts that started or
+    ended; and the next such moment."""
     stories = Article.objects.filter(status=Status.PUBLISHED).filter(
         Q(publish_at__gt=since, publish_at__lte=now)
         | Q(embargo_until__gt=since, embargo_until__lte=now)
@@ -201,9 +214,13 @@ def came_due(since, now):
         "front__section_id", flat=True
     ):
         names.add(front_name(section_id))
+    alerts_due, next_alert = Alert.objects.came_due(since, now)
+    if alerts_due:
+        names.add(caching.ALERTS)
     moments = [
         Article.objects.next_visibility_change(now),
         Layout.objects.filter(live_from__gt=now).aggregate(at=Min("live_from"))["at"],
         Photo.objects.filter(rights_expire_at__gt=now).aggregate(at=Min("rights_expire_at"))["at"],
+        next_alert,
     ]
     return names, min(filter(None, moments), default=None)

@@ -22,6 +22,11 @@ EDITORIAL = [
         for model in ("front", "layout", "area", "slot")
         for action in ("add", "change", "delete", "view")
     ),
+    # The breaking news line on every page.
+    "add_alert",
+    "change_alert",
+    "delete_alert",
+    "view_alert",
 ]
 MANAGING = [
     "restore_article",
@@ -59,8 +64,9 @@ def sync_roles(apps, schema_editor=None):
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    # An earlier migration runs before later ones made some models: their permissions wait
-    # for the migration that makes them, which syncs the roles again.
+    # An early migration runs with today's roles: a permission on a model that migration
+    # history has not made yet ("add_alert" before 0022) waits for the migration making it,
+    # which calls this again. Codenames end with their model's name.
     made = {model._meta.model_name for model in apps.get_models()}
     for name, codenames in ROLES.items():
         codenames = [codename for codename in codenames if codename.rsplit("_", 1)[1] in made]

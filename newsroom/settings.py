@@ -298,6 +298,9 @@ NEWSROOM_EDIT_LOCK_MINUTES = env.int("NEWSROOM_EDIT_LOCK_MINUTES", default=15)
 NEWSROOM_SITE_URL = env.str("NEWSROOM_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # How long browsers, proxies and CDNs may keep a public page without asking again (seconds).
 NEWSROOM_CACHE_MAX_AGE = env.int("NEWSROOM_CACHE_MAX_AGE", default=60)
+# How long the proxy in front keeps a page whatever max-age says: deploy/nginx.conf's
+# proxy_cache_valid. A page that changes by itself sooner (a banner ending) tells it so.
+NEWSROOM_MICROCACHE_SECONDS = env.int("NEWSROOM_MICROCACHE_SECONDS", default=5)
 # The longest our own cache keeps a page. A change to what it shows ends it at once
 # (articles.caching); this bounds only changes made behind the models' back.
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)

@@ -26,8 +26,9 @@ from django.utils import timezone
 from PIL import Image
 
 from articles import caching
-from articles.context_processors import masthead
+from articles.context_processors import page_top
 from articles.models import (
+    Alert,
     Article,
     ArticlePhoto,
     Author,
@@ -215,6 +216,26 @@ def trio(make_article):
 
 
 @pytest.fixture
+def make_alert(db):
+    """A live breaking news alert unless overridden: started a minute ago, ends in an hour."""
+
+    def make(**overrides):
+        n = next(_counter)
+        now = timezone.now()
+        return Alert.objects.create(
+            **{
+                "text": f"Alert {n}",
+                "link": f"/alert-{n}/",
+                "starts_at": now - timedelta(minutes=1),
+                "ends_at": now + timedelta(hours=1),
+            }
+            | overrides
+        )
+
+    return make
+
+
+@pytest.fixture
 def make_user(db, django_user_model):
     """A staff member in one of the newsroom's roles (groups made by the roles migration)."""
 
@@ -325,13 +346,13 @@ def warm_site(db):
     """Fill what a running site keeps between requests, so query pins count a page's own.
 
     The first page of all looks up when readers next see something change with nothing saved
-    (pinned in test_caching.py) and draws the masthead; the content type of stories and the
-    site (which feeds ask for) are looked up once per process.
+    (pinned in test_caching.py) and draws the masthead and the banner under it; the content
+    type of stories and the site (which feeds ask for) are looked up once per process.
     """
 
     def warm():
         caching.keep_time(cache.get(caching.SCHEDULE))
-        masthead()
+        page_top()
         ContentType.objects.get_for_model(Article)
         Site.objects.get_current()
 

@@ -412,6 +412,118 @@ def test_a_photo_disappears_when_its_licence_runs_out(client, make_article, make
         assert address not in html(client, story.get_absolute_url())
 
 
+def banner_on(client, url):
+    """The alert's words on the page at `url`, or None; and whether it came from the cache."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    found = re.search(
+        r'class="breaking-news".*?<a href="[^"]*">(.*?)</a>', response.content.decode(), re.S
+    )
+    return (found and found[1]), response.context is None
+
+
+@pytest.fixture
+def kept_site(client, make_article, warm_site):
+    """Pages readers might be on: what the banner on each says, and whether it was kept."""
+    story = make_article(tags=["ports"])
+    warm_site()
+    urls = [
+        "/",
+        "/latest/",
+        f"/section/{story.section.slug}/",
+        "/tag/ports/",
+        story.get_absolute_url(),
+    ]
+
+    def pages():
+        return {url: banner_on(client, url) for url in urls}
+
+    return pages
+
+
+def test_a_banner_is_gone_from_every_page_at_its_end_without_any_save(kept_site, make_alert):
+    ends = timezone.now() + timedelta(minutes=30)
+    make_alert(text="Storm closes every port", ends_at=ends)
+    assert set(kept_site().values()) == {("Storm closes every port", False)}
+    with time_machine.travel(ends - timedelta(seconds=1), tick=False):
+        # Still up, and every page from the cache.
+        assert set(kept_site().values()) == {("Storm closes every port", True)}
+    with time_machine.travel(ends, tick=False):
+        assert set(kept_site().values()) == {(None, False)}
+        kept_site()
+        assert set(kept_site().values()) == {(None, True)}  # and kept again
+
+
+def test_a_scheduled_banner_appears_at_its_start_without_any_save(kept_site, make_alert):
+    starts = timezone.now() + timedelta(minutes=30)
+    make_alert(text="Polls close", starts_at=starts, ends_at=starts + timedelta(hours=1))
+    assert set(kept_site().values()) == {(None, False)}
+    with time_machine.travel(starts - timedelta(seconds=1), tick=False):
+        assert set(kept_site().values()) == {(None, True)}
+    with time_machine.travel(starts, tick=False):
+        assert set(kept_site().values()) == {("Polls close", False)}
+
+
+def test_an_alert_added_changed_or_ended_shows_on_every_kept_page_at_once(
+    kept_site, make_alert, editor
+):
+    assert set(kept_site().values()) == {(None, False)}
+    alert = make_alert(text="Storm closes ports")
+    assert set(kept_site().values()) == {("Storm closes ports", False)}
+    alert.text = "Storm closes every port"
+    alert.edit(by=editor)
+    assert set(kept_site().values()) == {("Storm closes every port", False)}
+    alert.end(by=editor)
+    assert set(kept_site().values()) == {(None, False)}
+
+
+def test_the_next_moment_is_looked_up_again_once_an_alert_commits(
+    make_alert, warm_site, django_capture_on_commit_callbacks
+):
+    warm_site()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        make_alert()
+        # Another request looks at the schedule meanwhile: on another connection it would not
+        # see the alert yet, and keep a next moment without its end.
+        caching.keep_time(cache.get(caching.SCHEDULE))
+        assert cache.get(caching.SCHEDULE)[1] > timezone.now().timestamp()
+    assert cache.get(caching.SCHEDULE)[1] <= timezone.now().timestamp()
+
+
+def test_an_alert_draws_every_page_again_from_its_kept_cards(
+    client, make_article, make_alert, warm_site, django_assert_num_queries
+):
+    for _ in range(3):
+        make_article()
+    warm_site()
+    client.get("/")
+    make_alert(text="Storm closes every port")
+    caching.keep_time(cache.get(caching.SCHEDULE))  # a saved alert may move the next moment
+    # The page's own three (the sections, the top story, the newest stories; every card is
+    # kept) and the banner's one.
+    with django_assert_num_queries(3 + 1):
+        assert banner_on(client, "/") == ("Storm closes every port", False)
+    with django_assert_num_queries(0):
+        assert banner_on(client, "/") == ("Storm closes every port", True)
+
+
+def test_a_kept_page_with_a_banner_costs_no_more_reads_of_the_cache(
+    client, make_article, make_alert, warm_site, cache_reads
+):
+    make_article()
+    warm_site()
+    client.get("/")
+    cache_reads.clear()
+    client.get("/")
+    without = [method for method, _ in cache_reads]
+    make_alert(ends_at=timezone.now() + timedelta(seconds=30))
+    client.get("/")
+    cache_reads.clear()
+    assert banner_on(client, "/")[1]
+    # The page and the clock, then its names' tokens.
+    assert [method for method, _ in cache_reads] == without == ["get_many", "get_many"]
+
+
 def test_a_page_kept_before_a_commit_is_not_used_once_it_commits(
     make_article, django_capture_on_commit_callbacks
 ):
@@ -460,10 +572,11 @@ def test_the_first_page_after_a_restart_looks_up_when_readers_next_see_a_change(
     client, make_article, django_assert_num_queries
 ):
     story = make_article()
-    # The page's own five, the masthead's sections, and the schedule: stories, photo licences
-    # and front layouts due (none: it starts now), and when the next story goes live, its
-    # embargo lifts, a licence runs out or a layout goes live.
-    with django_assert_num_queries(5 + 1 + 7):
+    # The page's own five, the masthead's sections, the live and coming alerts (the banner),
+    # and the schedule: stories, photo licences and front layouts due (none: it starts now),
+    # when the next story goes live, its embargo lifts, a licence runs out or a layout goes
+    # live, and alerts due and to come.
+    with django_assert_num_queries(5 + 1 + 1 + 7 + 1):
         client.get("/")
     # Nothing kept before could be vouched for, this page included: built again, from the
     # cards kept meanwhile (the sections, the top story, the newest stories).
@@ -473,6 +586,106 @@ def test_the_first_page_after_a_restart_looks_up_when_readers_next_see_a_change(
         client.get("/")
     with django_assert_num_queries(6):  # a page not cached yet: only its own queries
         client.get(story.get_absolute_url())
+
+
+# A page showing a banner is kept by browsers and nginx no later than the banner's next change
+
+
+def lifetime(response):
+    """What a page tells browsers and nginx about how long to keep it."""
+    return {name: response.get(name) for name in ["Cache-Control", "Expires", "X-Accel-Expires"]}
+
+
+def test_browsers_keep_a_page_no_later_than_its_banner_ends(client, make_article, make_alert):
+    story = make_article()
+    ends = timezone.now() + timedelta(seconds=30)
+    make_alert(ends_at=ends)
+    for url in ["/", story.get_absolute_url(), "/search/?q=storm", "/no-such-page/"]:
+        response = client.get(url)
+        if response.status_code == 404:  # no Cache-Control: nginx alone keeps it (5 s)
+            assert lifetime(response) == {
+                "Cache-Control": None,
+                "Expires": None,
+                "X-Accel-Expires": None,
+            }
+            continue
+        # An absolute time, not a max-age: nginx hands the page on for a few seconds as it is.
+        assert lifetime(response) == {
+            "Cache-Control": "public",
+            "Expires": http_date(ends.timestamp()),
+            "X-Accel-Expires": None,
+        }, url
+
+
+def test_nginx_is_told_when_the_banner_ends_before_its_own_few_seconds_are_up(
+    client, make_article, make_alert, settings, warm_site
+):
+    settings.NEWSROOM_MICROCACHE_SECONDS = 5
+    story = make_article()
+    ends = timezone.now() + timedelta(seconds=30)
+    make_alert(ends_at=ends)
+    warm_site()
+    for url in ["/", story.get_absolute_url()]:
+        client.get(url)  # kept
+    # Through the last whole second before the end (nginx counts in seconds, inclusively).
+    last = f"@{int(ends.timestamp()) - 1}"
+    with time_machine.travel(ends - timedelta(seconds=6), tick=False):
+        assert client.get("/").get("X-Accel-Expires") in {None, last}  # its own 5 s may do
+    with time_machine.travel(ends - timedelta(seconds=3.5), tick=False):
+        for url in ["/", story.get_absolute_url(), "/no-such-page/"]:
+            assert client.get(url)["X-Accel-Expires"] == last, url
+        assert client.get("/").context is None  # from the page cache, told the same
+    # In the second the banner ends in: not kept at all.
+    with time_machine.travel(int(ends.timestamp()), tick=False):
+        assert client.get("/")["X-Accel-Expires"] == "0"
+
+
+def test_a_page_kept_before_a_banner_nears_its_end_is_sent_with_the_end_as_its_limit(
+    client, make_article, make_alert, warm_site
+):
+    make_article()
+    ends = timezone.now() + timedelta(hours=2)
+    make_alert(ends_at=ends)
+    warm_site()
+    response = client.get("/")
+    assert lifetime(response) == {
+        "Cache-Control": "public, max-age=60",
+        "Expires": None,
+        "X-Accel-Expires": None,
+    }
+    with time_machine.travel(ends - timedelta(seconds=20), tick=False):
+        response = client.get("/")
+        assert response.context is None  # the page kept two hours ago
+        assert lifetime(response) == {
+            "Cache-Control": "public",
+            "Expires": http_date(ends.timestamp()),
+            "X-Accel-Expires": None,
+        }
+        not_modified = client.get("/", headers={"if-none-match": response["ETag"]})
+        assert not_modified.status_code == 304
+        assert not_modified["Expires"] == http_date(ends.timestamp())
+
+
+def test_a_page_is_kept_no_later_than_a_scheduled_banner_starts(client, make_article, make_alert):
+    make_article()
+    starts = timezone.now() + timedelta(seconds=40)
+    make_alert(starts_at=starts, ends_at=starts + timedelta(hours=1))
+    assert client.get("/")["Expires"] == http_date(starts.timestamp())
+
+
+def test_pages_without_a_banner_to_change_and_signed_in_pages_keep_their_lifetime(
+    client, login, editor, make_article, make_alert
+):
+    make_article()
+    make_alert(ends_at=timezone.now() + timedelta(seconds=30))
+    # Feeds and sitemaps show no banner.
+    for url in ["/feed/", "/sitemap.xml"]:
+        assert client.get(url)["Cache-Control"] == "public, max-age=60", url
+    assert lifetime(login(editor).get("/")) == {
+        "Cache-Control": "private, no-store",
+        "Expires": None,
+        "X-Accel-Expires": None,
+    }
 
 
 def test_head_and_post_requests(client, make_article):

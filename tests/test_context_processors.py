@@ -1,4 +1,9 @@
+import re
+from datetime import timedelta
+
 from django.utils import timezone
+
+from articles.models import Status
 
 
 def test_site_footer_shows_the_site_copyright_on_every_page(client, make_article, settings):
@@ -19,3 +24,76 @@ def test_story_foot_shows_the_story_copyright_or_the_site_default(client, make_a
     assert '<p class="copyright">© Copyright 2023. All Rights Reserved' in html
     html = client.get(default.get_absolute_url()).content.decode()
     assert '<p class="copyright">© 2024 Example Media. All rights reserved.' in html
+
+
+def banner(html):
+    """The breaking news banner in a page, or None."""
+    found = re.search(r'<section class="breaking-news".*?</section>', html, re.S)
+    return found and found[0]
+
+
+def test_the_banner_is_on_every_public_page_right_under_the_masthead(
+    client, make_article, make_author, make_alert
+):
+    author = make_author()
+    story = make_article(tags=["ports"], authors=[author], first_published_at=timezone.now())
+    withdrawn = make_article(first_published_at=timezone.now(), status=Status.WITHDRAWN)
+    make_alert(text="Storm closes every port", link="/2026/12/07/storm/")
+    pages = [
+        "/",
+        "/latest/",
+        f"/section/{story.section.slug}/",
+        "/tag/ports/",
+        f"/author/{author.slug}/",
+        story.get_absolute_url(),
+        "/search/?q=storm",
+        "/no-such-page/",
+        withdrawn.get_absolute_url(),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "Storm closes every port" in (banner(html) or ""), url
+        after_masthead = html[html.index("</header>") : html.index("<main")]
+        assert banner(html) in after_masthead, url
+
+
+def test_a_scheduled_or_ended_alert_is_on_no_page(client, make_article, make_alert):
+    now = timezone.now()
+    make_article()
+    make_alert(starts_at=now + timedelta(minutes=5), ends_at=now + timedelta(hours=1))
+    make_alert(starts_at=now - timedelta(hours=1), ends_at=now - timedelta(minutes=5))
+    assert banner(client.get("/").content.decode()) is None
+
+
+def test_the_banner_is_a_labelled_region_whose_own_words_are_the_link(client, make_alert):
+    make_alert(text="Storm closes every port", link="https://www.metoffice.gov.uk/warnings")
+    html = banner(client.get("/").content.decode())
+    assert 'aria-label="Breaking news"' in html
+    assert '<a href="https://www.metoffice.gov.uk/warnings">Storm closes every port</a>' in html
+
+
+def test_an_alert_without_a_link_is_shown_as_plain_words(client, make_alert):
+    make_alert(text="Storm closes every port", link="")
+    html = banner(client.get("/").content.decode())
+    assert "Storm closes every port" in html and "<a " not in html
+
+
+def test_an_alert_s_words_and_link_are_never_read_as_html(client, make_alert):
+    make_alert(text='<script>alert("x")</script>', link='/search/?q="><img src=x>')
+    html = banner(client.get("/").content.decode())
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_of_several_live_alerts_the_newest_is_shown(client, make_alert):
+    now = timezone.now()
+    make_alert(text="Older alert", starts_at=now - timedelta(hours=1))
+    make_alert(text="Newer alert", starts_at=now - timedelta(minutes=5))
+    html = banner(client.get("/").content.decode())
+    assert "Newer alert" in html and "Older alert" not in html
+
+
+def test_the_admin_shows_no_banner(login, editor, make_alert):
+    make_alert(text="Storm closes every port")
+    for url in ["/admin/", "/admin/articles/article/", "/admin/articles/article/add/"]:
+        assert 'class="breaking-news"' not in login(editor).get(url).content.decode(), url

@@ -8,6 +8,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from email.utils import parsedate_to_datetime
 from http.cookies import SimpleCookie
 
 import pytest
@@ -73,6 +74,46 @@ def test_a_withdrawn_story_is_gone_through_the_proxy_within_the_micro_cache_life
     gone_after = time.monotonic() - withdrawn_at
     print(f"withdrawn story gone through the proxy after {gone_after:.1f} s")
     assert gone_after <= MICROCACHE_SECONDS + 2
+
+
+def test_the_app_knows_how_long_nginx_keeps_a_page(settings):
+    # A page whose banner ends sooner tells nginx so (articles.caching._kept_until).
+    assert settings.NEWSROOM_MICROCACHE_SECONDS == MICROCACHE_SECONDS
+
+
+def test_a_banner_is_gone_through_the_proxy_at_its_end(proxied):
+    site, url = proxied
+    path = site.path_of("harbour-reopens")
+    ends = float(
+        site.act(
+            "from datetime import timedelta\n"
+            "from django.utils import timezone\n"
+            "from articles.models import Alert\n"
+            "alert = Alert.objects.create(text='Storm closes every port', link='/',\n"
+            "    ends_at=timezone.now() + timedelta(seconds=8))\n"
+            "print(alert.ends_at.timestamp())"
+        ).split()[-1]
+    )
+    seen = []  # (when asked, address, shows the banner, X-Cache, Expires)
+    while (asked := time.time()) < ends + 3:
+        for address in ("/", path):
+            status, headers, body = fetch(url + address)
+            assert status == 200
+            banner = "Storm closes every port" in body
+            expires = headers["Expires"] and parsedate_to_datetime(headers["Expires"])
+            seen.append((asked, address, banner, headers["X-Cache"], expires))
+        time.sleep(0.1)
+    shown = [entry for entry in seen if entry[2]]
+    assert any(cached == "HIT" for *_, cached, _ in shown), "never from the micro-cache"
+    # No browser is told to keep it past its end, however it came...
+    for _asked, _address, _banner, _cached, expires in shown:
+        assert expires and expires.timestamp() <= ends
+    # ...and nginx keeps it no longer: after its end, only as the copy it hands over while it
+    # asks the app for the page again (proxy_cache_use_stale updating), expired already.
+    late = [(round(asked - ends, 2), cached) for asked, _, _, cached, _ in shown if asked > ends]
+    assert {cached for _, cached in late} <= {"STALE", "UPDATING"}, late
+    assert all(after < 2 for after, _ in late), late
+    print(f"banner shown after its end: {late}")
 
 
 class Reader:

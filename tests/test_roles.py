@@ -27,3 +27,12 @@ def test_managing_editors_keep_the_site_s_hand_made_redirects(writer, editor, ma
     for action in ["add", "change", "delete", "view"]:
         assert managing_editor.has_perm(f"redirects.{action}_redirect")
         assert not editor.has_perm(f"redirects.{action}_redirect")
+
+
+def test_editors_and_managing_editors_keep_the_breaking_news_banner_writers_do_not(
+    writer, editor, managing_editor
+):
+    for action in ["add", "change", "delete", "view"]:
+        assert editor.has_perm(f"articles.{action}_alert")
+        assert managing_editor.has_perm(f"articles.{action}_alert")
+        assert not writer.has_perm(f"articles.{action}_alert")

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from articles.models import Article, Author, Photo, Section
-from articles.validators import no_line_breaks
+from articles.validators import no_line_breaks, site_or_https_address
 
 BREAKS = ["\n", "\r", "\r\n", "\u2028"]
 
@@ -60,3 +60,33 @@ def test_the_story_form_refuses_a_headline_with_a_line_break(editor_client, make
     assert errors["headline"] == ["Keep this to one line: remove the line break."]
     assert errors["dateline"] == ["Keep this to one line: remove the line break."]
     assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/2026/12/07/storm-closes-ports/",
+        "/live/storm/?from=banner#latest",
+        "https://www.metoffice.gov.uk/weather/warnings",
+    ],
+)
+def test_a_link_on_this_site_or_a_secure_one_elsewhere_passes(address):
+    site_or_https_address(address)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://example.com/",  # not secure
+        "javascript:alert(1)",
+        "//evil.example/",  # another site, dressed as ours
+        "/\\evil.example/",  # which browsers read as //evil.example/
+        "storm-closes-ports/",  # relative to whichever page the reader is on
+        "/storm closes ports/",
+        "https://",
+        "mailto:desk@example.com",
+    ],
+)
+def test_any_other_link_is_refused(address):
+    with pytest.raises(ValidationError, match="starting with https://"):
+        site_or_https_address(address)

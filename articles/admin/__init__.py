@@ -1,1 +1,8 @@
-from articles.admin import article, fronts, people, photo, users  # noqa: F401  (registers the model admins)
+from articles.admin import (  # noqa: F401  (registers the model admins)
+    alerts,
+    article,
+    fronts,
+    people,
+    photo,
+    users,
+)

@@ -1,4 +1,5 @@
 from articles.models.addresses import FormerSlug
+from articles.models.alerts import Alert, AlertChange
 from articles.models.article import Article, ArticleQuerySet, Byline, Status
 from articles.models.fronts import Area, Fill, Front, Layout, Slot, Style, front_areas
 from articles.models.labels import Label
@@ -17,6 +18,8 @@ from articles.models.workflow import (
 from articles.models.working_copies import WorkingCopy
 
 __all__ = [
+    "Alert",
+    "AlertChange",
     "Area",
     "Article",
     "ArticlePhoto",

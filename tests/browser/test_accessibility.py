@@ -53,3 +53,23 @@ def test_every_label_passes_on_the_front_and_a_sponsored_story(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Sponsored by Acme Shipping: {demo.story.headline}"
     )
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_breaking_news_banner_has_no_serious_accessibility_violations(
+    page, demo, make_alert, assert_accessible, screenshot, width
+):
+    make_alert(
+        text="Storm closes every port on the east coast: ferries cancelled until Friday",
+        link=demo.story.get_absolute_url(),
+    )
+    page.set_viewport_size({"width": width, "height": 800})
+    assert page.goto("/").status == 200
+    banner = page.get_by_role("region", name="Breaking news")
+    link = banner.get_by_role("link", name="Storm closes every port on the east coast")
+    assert link.get_attribute("href") == demo.story.get_absolute_url()
+    # Compact, and never wider than a phone's screen.
+    assert banner.bounding_box()["height"] < 100
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"banner-{width}")
+    assert_accessible(page)

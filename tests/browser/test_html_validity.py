@@ -28,3 +28,12 @@ def test_search_results_are_valid_html(client, demo, assert_valid_html):
     response = client.get(url)
     assert response.status_code == 200, f"{url} answered {response.status_code}: not built yet"
     assert_valid_html({f"search results ({url})": response.content.decode()})
+
+
+def test_a_page_with_the_breaking_news_banner_is_valid_html(
+    client, demo, make_alert, assert_valid_html
+):
+    make_alert(text="Storm closes every port", link=demo.story.get_absolute_url())
+    html = client.get("/").content.decode()
+    assert "Storm closes every port" in html
+    assert_valid_html({"front page with a banner (/)": html})
