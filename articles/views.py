@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
@@ -16,7 +16,7 @@ from articles import jsonld
 from articles.caching import kept_pieces, shows
 from articles.cards import Card, area_cards, draw_cards
 from articles.context_processors import nav_sections
-from articles.models import Article, Section, front_areas
+from articles.models import Article, Layout, Section, front_areas
 from articles.models.article import bylines_prefetch
 from articles.models.fronts import front_name
 from articles.paging import Cursor, page_of
@@ -81,13 +81,29 @@ class LatestView(ArticleListView):
 
 
 class SectionView(ArticleListView):
+    """A section's stories, newest first; above them on its first page, the section's front
+    when the desk has laid one out."""
+
     def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        sections = Section.objects.annotate(
+            laid_out=Exists(Layout.objects.filter(front__section=OuterRef("pk")))
+        )
+        self.section = get_object_or_404(sections, slug=self.kwargs["slug"])
         self.list_name = f"list:section:{self.section.pk}"
         return super().get_queryset().filter(section=self.section)
 
     def get_context_data(self, **kwargs):
+        areas = []
+        first_page = not {"before", "after"} & set(self.request.GET)
+        shows(self.request, front_name(self.section.pk))  # the desk may lay one out
+        if self.section.laid_out and first_page:
+            areas = front_areas(self.section)
+            # The front's fills may find any story; its stories are not listed again below.
+            shows(self.request, "stories")
+            on_front = [row.pk for area in areas for row in area.stories]
+            self.object_list = self.object_list.exclude(pk__in=on_front)
         return super().get_context_data(
+            areas=area_cards(areas),
             title=self.section.name,
             description=self.section.description,
             feed_url=reverse("articles:section-feed", args=[self.section.slug]),

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from articles.models import Area, Fill, Front, Layout, Slot, Status, Style
 from articles.models.fronts import front_areas
+from articles.paging import Cursor
 
 
 def shown(response):
@@ -194,12 +195,34 @@ def test_the_front_costs_the_same_queries_whatever_its_areas_and_slots(
         assert [item.title for item in areas][:size] == [f"Area {n}" for n in range(size)]
 
 
-def test_a_section_front(lay_out, make_article, make_section):
-    world = make_section(name="World")
-    story = make_article(section=world)
+def test_a_section_front_tops_its_first_page_and_its_stories_are_not_listed_again(
+    client, lay_out, make_article, make_section, warm_site, settings
+):
+    settings.NEWSROOM_PAGE_SIZE = 2
+    world = make_section(name="World", slug="world")
+    older, newer, newest = (
+        make_article(
+            section=world, headline=f"Story {n}", publish_at=timezone.now() - timedelta(hours=n)
+        )
+        for n in (3, 2, 1)
+    )
     front = Front.objects.create(section=world)
-    lay_out({"title": "World picks", "fill": Fill.NONE, "stories": [story]}, front=front)
-    assert [[row.pk for row in item.stories] for item in front_areas(world)] == [[story.pk]]
+    warm_site()
+    assert [card for card in client.get("/section/world/").context["areas"]] == []
+    layout = lay_out({"title": "World picks", "fill": Fill.NONE, "stories": [older]}, front=front)
+    response = client.get("/section/world/")
+    assert [area.title for area in response.context["areas"]] == ["World picks"]
+    assert [story.pk for story in response.context["article_list"]] == [newest.pk, newer.pk]
+    html = response.content.decode()
+    assert html.index("World picks") < html.index("Story 1") and html.count("Story 3") == 1
+    # A change to the section's front shows at once; the next page has no front.
+    Slot.objects.filter(area__layout=layout).update(story=newest)
+    Slot.objects.get(area__layout=layout).save()
+    response = client.get("/section/world/")
+    assert [story.pk for story in response.context["article_list"]] == [newer.pk, older.pk]
+    older_page = client.get("/section/world/", {"before": str(Cursor.of(newer))})
+    assert "World picks" not in older_page.content.decode()
+    assert [story.pk for story in older_page.context["article_list"]] == [older.pk]
 
 
 def test_an_area_checks_what_its_fill_needs(home):

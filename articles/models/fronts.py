@@ -267,7 +267,9 @@ def front_areas(section=None, *, now=None, sections=()):
     chosen = Slot.objects.filter(area=models.OuterRef("pk")).values("area")
     chosen = chosen.annotate(pairs=StringAgg(text, models.Value(","))).values("pairs")
     areas = Area.objects.filter(layout__in=live).select_related("fill_section")
-    areas = list(areas.annotate(chosen=models.Subquery(chosen))) or default_areas()
+    areas = list(areas.annotate(chosen=models.Subquery(chosen)))
+    if not areas and section is None:
+        areas = default_areas()  # a section's page without a front lists its stories alone
     shown = []
     for area in areas:
         ids = _in_order(getattr(area, "chosen", None))
@@ -291,7 +293,7 @@ def front_areas(section=None, *, now=None, sections=()):
 
 
 def default_areas():
-    """A front with no layout live yet: a lead with a photo, the latest stories, then a row of
+    """The home page with no layout live yet: a lead with a photo, the latest stories, then a row of
     each section's newest (what the first layout of the home page holds too)."""
     return [
         Area(style=Style.LEAD, places=1, fill=Fill.NEWEST, photos_only=True),
