@@ -92,7 +92,7 @@ def news_article(article, *, absolute):
         data["dateline"] = article.dateline
     if article.section:
         data["articleSection"] = article.section.name
-    keywords = sorted((tag.name for tag in article.tags.all()), key=str.lower)
+    keywords = sorted((tag.name for tag in article.tag_list), key=str.lower)
     if keywords:
         data["keywords"] = keywords
     photo = article.public_lead_photo
