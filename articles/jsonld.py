@@ -49,7 +49,10 @@ def person(author, *, absolute):
 
 
 def image_object(photo, *, absolute):
+    """The photo's shared rendition as an ImageObject; None when it has none to show."""
     picture = photo.syndication_rendition
+    if picture is None:
+        return None
     url = absolute(picture.url)
     data = {"@type": "ImageObject", "contentUrl": url, "url": url}
     optional = {
@@ -96,8 +99,8 @@ def news_article(article, *, absolute):
     if keywords:
         data["keywords"] = keywords
     photo = article.public_lead_photo
-    if photo and photo.syndication_rendition:
-        data["image"] = image_object(photo, absolute=absolute)
+    if photo and (image := image_object(photo, absolute=absolute)):
+        data["image"] = image
     corrections = [
         {
             "@type": "CorrectionComment",
