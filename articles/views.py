@@ -223,8 +223,7 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        prefetch_related_objects([article], "tags")
-        tag_ids = [tag.pk for tag in article.tags.all()]
+        tag_ids = [tag.pk for tag in article.tag_list]
         related = [
             Card(story, level=3, brief=True) for story in Article.objects.related(article, tag_ids)
         ]
@@ -251,7 +250,7 @@ class ArticleDetailView(DetailView):
         keys = [f"story-head:{host}:{article.pk}", f"story:{host}:{article.pk}"]
 
         def draw(missing):
-            prefetch_related_objects([article], bylines_prefetch(), "tags", "corrections")
+            prefetch_related_objects([article], bylines_prefetch(), "corrections")
             absolute = self.request.build_absolute_uri
             photo = article.public_lead_photo
             share_image = photo.syndication_rendition if photo else None

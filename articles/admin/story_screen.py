@@ -164,13 +164,14 @@ def render_preview(request, story, parts):
             Byline(author=author, position=n) for n, author in enumerate(parts["bylines"])
         ]
     if parts["tags"] is not None:
-        cache["tags"] = parts["tags"]
+        story.tag_list = parts["tags"]
     if story.pk is None:
         # Related managers refuse a story without an id, even to answer from this cache. No
         # story has id 0, and this one is never saved: it is only drawn.
         story.pk = 0
         cache.setdefault("byline_set", [])
-        cache.setdefault("tags", [])
+        if parts["tags"] is None:
+            story.tag_list = []
         cache["corrections"] = []
     view = ArticlePreviewView(request=request, args=(), kwargs={})
     view.object = story

@@ -13,9 +13,11 @@ SIZES = {
 
 
 @register.simple_tag
-def picture(photo, ratio=None, compact=False, sizes=None):
-    """The renditions of a photo for <picture>: cards get a 16:9 crop unless told otherwise."""
+def picture(photo, ratio=None, compact=False, sizes=None, lazy=False):
+    """The photo's <picture> element, empty without a file or a usable licence: cards get a
+    16:9 crop unless told otherwise."""
     if not photo:
-        return None
+        return ""
     ratio = ratio or ("16:9" if compact else None)
-    return photo.picture(ratio, sizes=sizes or SIZES["compact" if compact else "full"])
+    picture = photo.picture(ratio, sizes=sizes or SIZES["compact" if compact else "full"])
+    return picture.element(alt=photo.alt_text, lazy=lazy) if picture else ""
