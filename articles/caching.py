@@ -52,6 +52,9 @@ SITE = "site"
 ALERTS = "alerts"
 EDITION_SETTINGS = [
     "NEWSROOM_SITE_NAME",
+    "NEWSROOM_LOGO",
+    "NEWSROOM_SHARE_IMAGE",
+    "TIME_ZONE",
     "NEWSROOM_COPYRIGHT_NOTICE",
     "NEWSROOM_COPYRIGHT_HOLDER",
     "STATIC_URL",
@@ -185,7 +188,8 @@ def kept_pieces(pieces, draw):
 
 def _edition():
     """What every kept thing may show that no saved change names: the year (copyright lines),
-    the site's name and notice, the stylesheet's address (a deployment)."""
+    the site's name, logo and notice, the zone times are shown in, the stylesheet's address (a
+    deployment)."""
     return _edition_of(
         timezone.localdate().year,
         *(getattr(settings, name) for name in EDITION_SETTINGS),

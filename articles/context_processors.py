@@ -3,6 +3,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone
 
 from articles.caching import ALERTS, SITE, expires, kept_pieces
@@ -24,7 +25,11 @@ def page_top(request=None):
     def draw(keys):
         drawn = {}
         if "masthead" in keys:
-            context = {"site_name": settings.NEWSROOM_SITE_NAME, "nav_sections": nav_sections()}
+            context = {
+                "site_name": settings.NEWSROOM_SITE_NAME,
+                "site_logo": static(settings.NEWSROOM_LOGO),
+                "nav_sections": nav_sections(),
+            }
             drawn["masthead"] = render_to_string("_masthead.html", context)
         if {"alert", "alert:changes-at"} & set(keys):
             alert, changes_at = Alert.objects.banner(timezone.now())
@@ -45,6 +50,11 @@ def site(request):
     top = functools.cache(functools.partial(page_top, request))
     return {
         "site_name": settings.NEWSROOM_SITE_NAME,
+        "site_logo": lambda: static(settings.NEWSROOM_LOGO),
+        # Open Graph's image for pages without a photo of their own: an absolute address.
+        "site_share_image": lambda: request.build_absolute_uri(
+            static(settings.NEWSROOM_SHARE_IMAGE)
+        ),
         "site_copyright": settings.NEWSROOM_COPYRIGHT_NOTICE.format(
             year=timezone.localdate().year, holder=settings.NEWSROOM_COPYRIGHT_HOLDER
         ),

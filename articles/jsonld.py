@@ -8,6 +8,7 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -37,10 +38,13 @@ def script(data):
 
 
 def organization(*, absolute):
+    """The site as the publisher of its stories: its name, home page and logo (settings)."""
+    logo = absolute(static(settings.NEWSROOM_LOGO))
     return {
         "@type": "Organization",
         "name": settings.NEWSROOM_SITE_NAME,
         "url": absolute(reverse("articles:home")),
+        "logo": {"@type": "ImageObject", "url": logo, "contentUrl": logo},
     }
 
 

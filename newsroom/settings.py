@@ -285,6 +285,12 @@ AXES_CLIENT_IP_CALLABLE = "newsroom.proxies.client_address"
 
 # Newsroom's own settings.
 NEWSROOM_SITE_NAME = env.str("NEWSROOM_SITE_NAME", default="The Newsroom")
+# The site's mark, a static file (SVG, square): beside the name in the masthead, the browser's
+# icon, and the publisher's logo in structured data.
+NEWSROOM_LOGO = env.str("NEWSROOM_LOGO", default="identity/logo.svg")
+# The picture social sites show for a page without a photo of its own, a static file: they
+# read no SVG, so a PNG or JPEG, 1200 x 630 (Open Graph's recommended size).
+NEWSROOM_SHARE_IMAGE = env.str("NEWSROOM_SHARE_IMAGE", default="identity/share.png")
 NEWSROOM_COPYRIGHT_HOLDER = env.str("NEWSROOM_COPYRIGHT_HOLDER", default="The Newsroom Ltd")
 NEWSROOM_COPYRIGHT_NOTICE = env.str(
     "NEWSROOM_COPYRIGHT_NOTICE", default="© {year} {holder}. All rights reserved."

@@ -19,7 +19,7 @@ handler500 = "articles.views.server_error"
 
 def favicon(request):
     # Browsers ask for /favicon.ico whatever the page says; send them to the real icon.
-    return redirect(static("favicon.svg"), permanent=True)
+    return redirect(static(settings.NEWSROOM_LOGO), permanent=True)
 
 
 urlpatterns = [

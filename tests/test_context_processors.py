@@ -1,5 +1,7 @@
+import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from html import unescape
 
 from django.utils import timezone
 
@@ -97,3 +99,64 @@ def test_the_admin_shows_no_banner(login, editor, make_alert):
     make_alert(text="Storm closes every port")
     for url in ["/admin/", "/admin/articles/article/", "/admin/articles/article/add/"]:
         assert 'class="breaking-news"' not in login(editor).get(url).content.decode(), url
+
+
+def meta(html, key):
+    return [
+        unescape(content)
+        for content in re.findall(rf'<meta (?:property|name)="{key}" content="([^"]*)">', html)
+    ]
+
+
+def test_the_site_s_name_and_logo_come_from_settings_everywhere(
+    client, make_article, make_section, settings
+):
+    """Masthead, browser icon, Open Graph and the publisher of the structured data."""
+    settings.NEWSROOM_SITE_NAME = "The Daily Harbour"
+    settings.NEWSROOM_LOGO = "harbour/mark.svg"
+    settings.NEWSROOM_SHARE_IMAGE = "harbour/share.png"
+    section = make_section(name="Ports")
+    story = make_article(section=section)
+    for url in ["/", section.get_absolute_url(), story.get_absolute_url()]:
+        html = client.get(url).content.decode()
+        masthead = html[html.index('<header class="masthead">') : html.index("</header>")]
+        assert '<img class="brand-logo" src="/static/harbour/mark.svg" alt=""' in masthead, url
+        assert '<span class="brand-name">The Daily Harbour</span>' in masthead, url
+        assert '<link rel="icon" href="/static/harbour/mark.svg" type="image/svg+xml">' in html
+        assert meta(html, "og:site_name") == ["The Daily Harbour"], url
+        # None of these pages has a photo of its own: the site's picture stands in.
+        assert meta(html, "og:image") == ["http://testserver/static/harbour/share.png"], url
+    assert meta(client.get(section.get_absolute_url()).content.decode(), "og:title") == ["Ports"]
+    [data] = [
+        json.loads(found)
+        for found in re.findall(
+            r'<script type="application/ld\+json">(.*?)</script>',
+            client.get(story.get_absolute_url()).content.decode(),
+        )
+    ]
+    assert data["publisher"]["name"] == "The Daily Harbour"
+    assert data["publisher"]["logo"]["url"] == "http://testserver/static/harbour/mark.svg"
+    assert client.get("/favicon.ico")["Location"] == "/static/harbour/mark.svg"
+
+
+def test_the_open_graph_address_leaves_out_the_query_string(client, db):
+    html = client.get("/?utm_source=newsletter").content.decode()
+    assert meta(html, "og:url") == ["http://testserver/"]
+    assert meta(html, "og:type") == ["website"]
+
+
+def test_times_are_shown_with_their_zone(client, make_article, make_correction, settings):
+    settings.TIME_ZONE = "Europe/London"
+    winter, summer = (
+        datetime(2024, 1, 15, 12, 0, tzinfo=UTC),
+        datetime(2024, 7, 1, 9, 5, tzinfo=UTC),
+    )
+    story = make_article(first_published_at=winter, publish_at=winter, revised_at=summer)
+    make_correction(story, text="A name was wrong.", created_at=winter)
+    assert "15 January 2024, 12:00 GMT</time>" in client.get("/").content.decode()
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "15 January 2024, 12:00 GMT</time>" in page
+    assert (
+        'Updated <time datetime="2024-07-01T10:05:00+01:00">1 July 2024, 10:05 BST</time>' in page
+    )
+    assert "15 January 2024, 12:00 GMT</time>: A name was wrong." in page

@@ -56,3 +56,15 @@ def test_a_person_links_to_their_page():
         "name": "Ann Lee",
         "url": "https://news.example.com/author/ann-lee/",
     }
+
+
+def test_the_publisher_is_the_site_with_its_logo(settings):
+    settings.NEWSROOM_SITE_NAME = "The Daily Harbour"
+    settings.NEWSROOM_LOGO = "harbour/mark.svg"
+    logo = "https://news.example.com/static/harbour/mark.svg"
+    assert jsonld.organization(absolute=absolute) == {
+        "@type": "Organization",
+        "name": "The Daily Harbour",
+        "url": "https://news.example.com/",
+        "logo": {"@type": "ImageObject", "url": logo, "contentUrl": logo},
+    }

@@ -200,7 +200,8 @@ def test_article_page_shows_the_whole_story(client, make_article, make_author, m
 def test_a_credit_waiting_for_its_picture_is_still_shown(client, make_article, make_photo):
     story = make_article(lead_photo=make_photo(with_image=False, credit="Reuters"))
     html = client.get(story.get_absolute_url()).content.decode()
-    assert "Photo: Reuters" in html and "<img" not in html
+    story_html = html[html.index('<article class="story">') :]
+    assert "Photo: Reuters" in story_html and "<img" not in story_html
 
 
 def test_corrections_are_shown_with_their_dates_at_the_foot(client, make_article, make_correction):
@@ -292,10 +293,11 @@ def test_article_page_has_canonical_sharing_and_robots_tags(client, make_article
     assert "<meeting>" not in html
 
 
-def test_a_story_without_a_picture_gets_a_small_card(client, make_article):
+def test_a_story_without_a_picture_gets_a_small_card_with_the_site_s_picture(client, make_article):
     html = client.get(make_article().get_absolute_url()).content.decode()
     assert meta(html, "twitter:card") == ["summary"]
-    assert meta(html, "og:image") == []
+    assert meta(html, "og:image") == ["http://testserver/static/identity/share.png"]
+    assert meta(html, "og:image:width") == []
 
 
 def test_article_structured_data(
@@ -342,6 +344,11 @@ def test_article_structured_data(
         "@type": "Organization",
         "name": "The Newsroom",
         "url": "http://testserver/",
+        "logo": {
+            "@type": "ImageObject",
+            "url": "http://testserver/static/identity/logo.svg",
+            "contentUrl": "http://testserver/static/identity/logo.svg",
+        },
     }
     assert data["articleSection"] == "World"
     assert sorted(data["keywords"]) == ["North Korea", "Russia"]

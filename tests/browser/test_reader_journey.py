@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 
@@ -71,3 +72,54 @@ def test_reader_searches_a_word_from_the_story_and_finds_it(page, demo, screensh
 
     result.click()
     expect(page).to_have_url(re.compile(re.escape(story.get_absolute_url()) + "$"))
+
+
+@pytest.mark.parametrize("width, height", [(360, 640), (1280, 900)])
+def test_the_front_fits_the_screen_and_its_lead_photo_is_in_the_first_screen(
+    page, demo, assert_accessible, screenshot, width, height
+):
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto("/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    lead = page.locator(".card-lead img")
+    expect(lead).to_be_visible()
+    assert lead.bounding_box()["y"] < height * 0.4
+    for url in [demo.story.get_absolute_url(), demo.section.get_absolute_url()]:
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, url
+    page.goto("/")
+    screenshot(page, f"front-{width}")
+    assert_accessible(page)
+    if width < 768:  # and with the menu open
+        page.get_by_text("Menu", exact=True).click()
+        expect(page.get_by_role("navigation", name="Sections")).to_be_visible()
+        assert_accessible(page)
+
+
+def test_on_a_phone_the_sections_and_search_are_behind_a_menu_that_needs_no_script(
+    browser, base_url, demo, screenshot
+):
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": 360, "height": 640}, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto("/")
+    header = page.get_by_role("banner")
+    # One line: the nameplate and the menu button.
+    assert header.bounding_box()["height"] < 64
+    sections = page.get_by_role("navigation", name="Sections")
+    expect(sections).to_be_hidden()
+    menu = page.get_by_role("group").filter(has_text="Menu").get_by_text("Menu", exact=True)
+    menu.click()
+    expect(sections).to_be_visible()
+    expect(page.get_by_role("searchbox", name="Search stories")).to_be_visible()
+    screenshot(page, "menu-open")
+    sections.get_by_role("link", name=demo.section.name, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(demo.section.name)
+    context.close()
+
+
+def test_on_a_wide_screen_the_sections_are_in_the_open(page, demo):
+    page.goto("/")
+    expect(page.get_by_role("navigation", name="Sections")).to_be_visible()
+    expect(page.get_by_text("Menu", exact=True)).to_be_hidden()
