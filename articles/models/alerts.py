@@ -3,14 +3,13 @@ its start to its end. Nothing runs at either moment: readers see `Alert.objects.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from articles.models.stamps import stamped_by
-from articles.models.workflow import AppendOnly
+from articles.models.workflow import ChangeRecord
 from articles.validators import no_line_breaks, site_or_https_address
 
 # A new alert shows from now for this long unless the editor says otherwise.
@@ -176,7 +175,7 @@ class Alert(models.Model):
             return super().delete(*args, **kwargs)
 
 
-class AlertChange(AppendOnly):
+class AlertChange(ChangeRecord):
     """Who added, changed, ended or deleted an alert, when, and what it then said."""
 
     class Action(models.TextChoices):
@@ -190,15 +189,7 @@ class AlertChange(AppendOnly):
         Alert, on_delete=models.DO_NOTHING, db_constraint=False, related_name="changes"
     )
     action = models.CharField(max_length=10, choices=Action)
-    fields = models.JSONField(default=list, help_text="The names of the fields changed.")
     values = models.JSONField(default=dict, help_text="The alert as it was after the step.")
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M}: {self.get_action_display()}"

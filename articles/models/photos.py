@@ -13,7 +13,7 @@ from articles import imaging
 from articles.models.files import written_in_transaction
 from articles.models.renditions import Picture, embedded_metadata, make_renditions, planned
 from articles.models.status import Status
-from articles.models.workflow import AppendOnly
+from articles.models.workflow import ChangeRecord
 from articles.validators import no_line_breaks
 
 # How far ahead the admin warns that a licence is about to lapse.
@@ -379,21 +379,13 @@ def _inspect(file):
     )
 
 
-class PhotoChange(AppendOnly):
+class PhotoChange(ChangeRecord):
     """Who changed a library photo, when, and which fields: photos appear on live pages."""
 
     # Kept if the photo goes, like a story's trail.
     photo = models.ForeignKey(
         Photo, on_delete=models.DO_NOTHING, db_constraint=False, related_name="changes"
     )
-    fields = models.JSONField(default=list, help_text="The names of the fields changed.")
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M}: {self.fields_display}"

@@ -428,6 +428,21 @@ class AppendOnly(models.Model):
         raise ImmutableError(f"{self._meta.verbose_name} entries cannot be deleted.")
 
 
+class ChangeRecord(AppendOnly):
+    """Who changed a thing on the site, when, and which of its fields: a subclass says what
+    changed with a foreign key kept if the thing goes (no constraint, like a story's trail)."""
+
+    fields = models.JSONField(default=list, help_text="The names of the fields changed.")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-pk"]
+
+
 class AuditEntry(AppendOnly):
     """One step of a story's workflow: who moved it, from what to what, when, and why."""
 
