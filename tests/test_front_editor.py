@@ -215,6 +215,7 @@ def test_the_page_greys_what_readers_will_not_see_and_what_the_fill_adds(
     assert f"Readers won’t see it: scheduled for {six:%H:%M}" in page
     assert "Readers won’t see it: withdrawn" in page
     assert "Filled automatically" in page and filler.headline in page
+    assert "A row of cards · 4 places · filled with the newest stories" in page
     assert page.count('class="front-story is-unseen"') == 2
     assert '<img src="/media/' in page  # the pictured story's thumbnail
 

@@ -43,13 +43,15 @@ class Column:
     def summary(self):
         area = self.area
         places = f"{area.places} place{'s' if area.places != 1 else ''}"
-        fill = area.get_fill_display()
-        if area.fill == Fill.SECTION and area.fill_section:
-            fill = f"the newest in {area.fill_section.name}"
+        fill = f"filled with {area.get_fill_display().lower()}"
+        if area.fill == Fill.NONE:
+            fill = "no fill: only the stories chosen"
+        elif area.fill == Fill.SECTION and area.fill_section:
+            fill = f"filled with the newest in {area.fill_section.name}"
         elif area.fill == Fill.TAG and area.fill_tag:
-            fill = f"the newest tagged {area.fill_tag.name}"
+            fill = f"filled with the newest tagged {area.fill_tag.name}"
         photos = ", with a photo" if area.photos_only and area.fill else ""
-        return f"{area.get_style_display()} · {places} · filled with {fill.lower()}{photos}"
+        return f"{area.get_style_display()} · {places} · {fill}{photos}"
 
 
 def card(story, at):
