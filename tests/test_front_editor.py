@@ -283,3 +283,15 @@ def test_every_layout_ahead_links_to_its_editor(login, editor, lay_out, home):
     )
     change = client.get(f"/admin/articles/layout/{live.pk}/change/").content.decode()
     assert arrange_url(live) in change
+
+
+def test_the_story_budget_leads_to_the_live_home_page_in_one_click(login, editor, lay_out, home):
+    client = login(editor)
+    budget = client.get("/admin/articles/article/budget/").content.decode()
+    assert 'href="/admin/articles/front/home/arrange/">Arrange the home page' in budget
+    response = client.get("/admin/articles/front/home/arrange/")
+    assert response.status_code == 302 and "/admin/articles/layout/add/" in response["Location"]
+    lay_out(("Old", []), live_from=timezone.now() - timedelta(days=1))
+    live = lay_out(("Live", []))
+    lay_out(("Later", []), live_from=timezone.now() + timedelta(hours=1))
+    assert client.get("/admin/articles/front/home/arrange/")["Location"] == arrange_url(live)

@@ -97,10 +97,23 @@ class FrontAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview)
+        arrange = self.admin_site.admin_view(self.arrange_home)
         return [
             path("<int:pk>/preview/", preview, name="articles_front_preview"),
+            path("home/arrange/", arrange, name="articles_front_arrange_home"),
             *super().get_urls(),
         ]
+
+    def arrange_home(self, request):
+        """The desk's shortcut (on the story budget): the live home page's front editor."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        front = get_object_or_404(Front, section=None)
+        layout = front.live_layout()
+        if layout is None:
+            messages.info(request, "The home page has no layout yet: add one below.")
+            return redirect(reverse("admin:articles_layout_add") + f"?front={front.pk}")
+        return redirect("admin:articles_layout_arrange", pk=layout.pk)
 
     def preview(self, request, pk):
         """The front as readers will see it at `?at=` (now by default): stories scheduled by

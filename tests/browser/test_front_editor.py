@@ -33,6 +33,10 @@ def headlines_in(page, area):
     return area.locator(".front-stories .front-story-headline").all_inner_texts()
 
 
+def area_titles(page):
+    return [title.strip("⠿ ") for title in page.locator(".front-area h2").all_inner_texts()]
+
+
 def in_order_on(text, headlines):
     places = [text.find(headline) for headline in headlines]
     return all(place >= 0 for place in places) and places == sorted(places)
@@ -46,8 +50,9 @@ def test_an_editor_drags_a_story_into_the_lead_and_readers_see_it(
     lay_out_home([("Lead", 1, [lead]), ("Top stories", 3, [one, two, three])])
     log_in(page, editor)
 
-    page.goto("/admin/articles/front/")
-    page.get_by_role("link", name="the live layout").click()
+    # Where an editor lands (the story budget), one click from the live home page's editor.
+    page.goto("/admin/articles/article/budget/")
+    page.get_by_role("link", name="Arrange the home page").click()
     expect(page.get_by_role("heading", name="Lead")).to_be_visible()
     screenshot(page, "front-editor")
 
@@ -91,6 +96,22 @@ def test_the_front_editor_is_accessible(page, demo, editor, log_in, assert_acces
     layout = lay_out_home([("Lead", 1, stories[:1]), ("Top stories", 3, stories[1:])])
     log_in(page, editor)
     page.goto(f"/admin/articles/layout/{layout.pk}/arrange/")
+    page.get_by_role("button", name="Move the area Top stories up").click()
+    expect(page.get_by_role("status")).to_have_text("The area Top stories is now area 1.")
+    assert area_titles(page) == ["Top stories", "Lead"]
+    # Dragged by its heading onto the other: side by side on a wide screen.
+    head = page.locator(".front-area-head").filter(has_text="Top stories")
+    head.drag_to(page.locator(".front-area").filter(has_text="Lead"))
+    assert area_titles(page) == ["Lead", "Top stories"]
     page.get_by_label("Add a story to Lead").focus()
     expect(page.locator(".front-found li").first).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_front_editor_is_valid_html(client, demo, editor, assert_valid_html):
+    stories = list(Article.objects.published()[:3])
+    layout = lay_out_home([("Lead", 1, stories[:1]), ("Top stories", 3, stories[1:])])
+    Area.objects.create(layout=layout, position=2, title="Latest", fill=Fill.NEWEST)
+    client.force_login(editor)
+    response = client.get(f"/admin/articles/layout/{layout.pk}/arrange/")
+    assert_valid_html({"the front editor": response.content.decode()})

@@ -202,9 +202,11 @@
     event.preventDefault();
     event.dataTransfer.dropEffect = "move";
     if (dragged.classList.contains("front-area")) {
+      // Areas sit side by side as well as one under another: the dragged one takes the
+      // place of the area it is over, which steps aside.
       if (area === dragged) return;
-      const others = areas().filter((item) => item !== dragged);
-      area.parentElement.insertBefore(dragged, before(others, event.clientY) || null);
+      const following = dragged.compareDocumentPosition(area) & Node.DOCUMENT_POSITION_FOLLOWING;
+      area.parentElement.insertBefore(dragged, following ? area.nextElementSibling : area);
     } else {
       const others = storiesOf(area).filter((item) => item !== dragged);
       listOf(area).insertBefore(dragged, before(others, event.clientY) || null);
