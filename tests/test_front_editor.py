@@ -139,6 +139,17 @@ def test_the_public_front_shows_the_new_order_at_once(
     assert shown(client.get("/")) == [("Top", [two.pk, one.pk])]
 
 
+def test_a_save_without_the_csrf_token_is_refused(editor, lay_out, make_article):
+    from django.test import Client
+
+    story = make_article(headline="Kept")
+    layout = lay_out(("Lead", [story]))
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    assert post(client, layout, [(layout.areas.get(), [])]).status_code == 403
+    assert saved(layout) == [("Lead", ["Kept"])]
+
+
 @pytest.mark.parametrize(
     "spoil",
     ["unknown story", "another layout's area", "an area left out", "a story twice", "unreadable"],
@@ -243,7 +254,7 @@ def test_the_page_costs_the_same_queries_however_many_stories(
     login, editor, lay_out, make_article, make_photo, django_assert_num_queries
 ):
     client = login(editor)
-    client.get("/admin/")  # the session and user, as every admin page, once warm
+    client.get("/admin/")  # what any admin page looks up once per process
     for count in (1, 12):
         stories = [make_article(lead_photo=make_photo()) for _ in range(count)]
         layout = lay_out(
@@ -251,6 +262,9 @@ def test_the_page_costs_the_same_queries_however_many_stories(
             ("Top", stories[1:], {"places": 20, "fill": Fill.TOP}),
             ("Rows", [], {"fill": Fill.SECTIONS, "style": Style.ROW}),
         )
+        # The session and user, the layout, the user's permissions (2), the arrangement (2),
+        # the areas, the sections (for the row of each), the front's two, the stories, and
+        # which layout is live.
         with django_assert_num_queries(13):
             assert client.get(arrange_url(layout)).status_code == 200
 
