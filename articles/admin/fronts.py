@@ -13,17 +13,23 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_datetime
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
+from articles.admin.front_editor import FrontEditorMixin
 from articles.cards import area_cards
 from articles.context_processors import nav_sections
 from articles.models import Area, Front, Layout, Slot, front_areas
 
 
+def arrange_link(layout, text="Arrange"):
+    url = reverse("admin:articles_layout_arrange", args=[layout.pk])
+    return format_html('<a href="{}">{}</a>', url, text)
+
+
 class LayoutInline(admin.TabularInline):
     model = Layout
-    fields = ["live_from", "note", "created_by"]
+    fields = ["live_from", "note", "created_by", "arrange"]
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -32,11 +38,15 @@ class LayoutInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="Stories")
+    def arrange(self, layout):
+        return arrange_link(layout) if layout.pk else "—"
+
 
 @admin.register(Front)
 class FrontAdmin(admin.ModelAdmin):
     change_form_template = "admin/articles/front/change_form.html"
-    list_display = ["__str__", "live_layout_display"]
+    list_display = ["__str__", "live_layout_display", "arrange_links"]
     inlines = [LayoutInline]
     fields = ["section", "preview_form"]
     readonly_fields = ["preview_form"]
@@ -44,6 +54,24 @@ class FrontAdmin(admin.ModelAdmin):
     @admin.display(description="Live layout")
     def live_layout_display(self, front):
         return front.live_layout() or "—"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("layouts")
+
+    @admin.display(description="Arrange")
+    def arrange_links(self, front):
+        """The live layout's stories, and each scheduled one's: one click to the editor."""
+        now = timezone.now()
+        links = [
+            arrange_link(
+                layout,
+                "the live layout"
+                if layout.live_from <= now
+                else f"from {timezone.localtime(layout.live_from):%-d %b %H:%M}",
+            )
+            for layout in front.layouts_ahead(now)
+        ]
+        return format_html_join(", ", "{}", ((link,) for link in links)) or "—"
 
     def get_readonly_fields(self, request, obj=None):
         return ["section", "preview_form"] if obj else ["preview_form"]
@@ -69,10 +97,23 @@ class FrontAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview)
+        arrange = self.admin_site.admin_view(self.arrange_home)
         return [
             path("<int:pk>/preview/", preview, name="articles_front_preview"),
+            path("home/arrange/", arrange, name="articles_front_arrange_home"),
             *super().get_urls(),
         ]
+
+    def arrange_home(self, request):
+        """The desk's shortcut (on the story budget): the live home page's front editor."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        front = get_object_or_404(Front, section=None)
+        layout = front.live_layout()
+        if layout is None:
+            messages.info(request, "The home page has no layout yet: add one below.")
+            return redirect(reverse("admin:articles_layout_add") + f"?front={front.pk}")
+        return redirect("admin:articles_layout_arrange", pk=layout.pk)
 
     def preview(self, request, pk):
         """The front as readers will see it at `?at=` (now by default): stories scheduled by
@@ -121,7 +162,7 @@ class AreaInline(admin.TabularInline):
 
 
 @admin.register(Layout)
-class LayoutAdmin(VersionAdmin):
+class LayoutAdmin(FrontEditorMixin, VersionAdmin):
     list_display = ["front", "live_from", "note", "created_by"]
     list_filter = ["front"]
     fields = ["front", "live_from", "note"]

@@ -11,19 +11,28 @@ Every story shown passes through `Article.objects.published()`: one withdrawn, e
 or not yet live drops out, and the fill takes its place.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import reversion
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import StringAgg
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from articles.arrangements import (
+    MOST_STORIES_AN_AREA,
+    Arrangement,
+    ArrangementError,
+    StaleArrangement,
+    changes,
+)
 from articles.models.article import Article
 from articles.models.labels import Label
 from articles.models.sections import Section
+from articles.models.status import Status
 
 
 class Front(models.Model):
@@ -49,6 +58,14 @@ class Front(models.Model):
 
     def live_layout(self, now=None):
         return self.layouts.live(now).first()
+
+    def layouts_ahead(self, now=None):
+        """The layout live at `now`, then those scheduled after it, soonest first: what the desk
+        may still arrange. From `layouts` as prefetched, when they are."""
+        now = now or timezone.now()
+        layouts = sorted(self.layouts.all(), key=lambda layout: (layout.live_from, layout.pk))
+        past = [layout for layout in layouts if layout.live_from <= now]
+        return past[-1:] + [layout for layout in layouts if layout.live_from > now]
 
 
 def front_name(section_id=None):
@@ -102,6 +119,107 @@ class Layout(models.Model):
                 Slot(area=area, story_id=slot.story_id, position=slot.position) for slot in slots
             )
         return copy
+
+    @property
+    def is_scheduled(self):
+        return self.live_from > timezone.now()
+
+    @staticmethod
+    def may_be_arranged_by(user):
+        """Whether `user` may order a layout's areas and choose their stories."""
+        return user.has_perms(
+            [
+                "articles.change_layout",
+                "articles.change_area",
+                "articles.add_slot",
+                "articles.change_slot",
+                "articles.delete_slot",
+            ]
+        )
+
+    def arrangement(self):
+        """Its areas in order, each with its chosen stories in order, as saved: two queries."""
+        chosen = defaultdict(list)
+        slots = Slot.objects.filter(area__layout=self).order_by("position", "pk")
+        for area, story in slots.values_list("area_id", "story_id"):
+            chosen[area].append(story)
+        areas = self.areas.order_by("position", "pk").values_list("pk", flat=True)
+        return Arrangement(tuple((area, tuple(chosen[area])) for area in areas))
+
+    def arrange(self, arrangement, *, version, by):
+        """Put its areas and their chosen stories in the order of `arrangement`, in one
+        transaction and one revision by `by` whose comment says what moved; returns those
+        sentences (none, and nothing written, when nothing changed).
+
+        Refused with nothing written (ArrangementError) when the arrangement does not hold
+        each of the layout's areas once, names a story that does not exist, or when the layout
+        changed since the editor loaded `version`: saving would undo that change unseen.
+        """
+        if not self.may_be_arranged_by(by):
+            raise PermissionDenied("Only editors arrange fronts.")
+        with transaction.atomic(), reversion.create_revision():
+            # Two editors saving at once: the second waits, then finds its version stale.
+            Layout.objects.select_for_update().filter(pk=self.pk).exists()
+            before = self.arrangement()
+            if version != before.version:
+                raise StaleArrangement("This layout was changed since you opened it.")
+            areas = self.areas.in_bulk()
+            if sorted(arrangement.area_ids) != sorted(areas):
+                raise ArrangementError("The arrangement must hold each area of this layout once.")
+            stories = Article.objects.filter(pk__in=arrangement.story_ids | before.story_ids)
+            headlines = dict(stories.values_list("pk", "headline"))
+            titles = {pk: str(area) for pk, area in areas.items()}
+            for area, chosen in arrangement.areas:
+                if unknown := [story for story in chosen if story not in headlines]:
+                    raise ArrangementError(f"No story has the id {unknown[0]}: deleted meanwhile?")
+                if len(set(chosen)) < len(chosen):
+                    raise ArrangementError(f"A story is twice in {titles[area]}.")
+                if len(chosen) > MOST_STORIES_AN_AREA:
+                    raise ArrangementError(
+                        f"{titles[area]} holds more than {MOST_STORIES_AN_AREA} stories."
+                    )
+            said = changes(before, arrangement, headlines=headlines, titles=titles)
+            if not said:
+                return []
+            self._write(arrangement, areas)
+            reversion.add_to_revision(self)
+            reversion.set_user(by)
+            reversion.set_comment("; ".join(said) + ".")
+        return said
+
+    def _write(self, arrangement, areas):
+        # Saved one by one, so the front's page is told (articles.invalidation) and the
+        # revision holds them; a story that stays keeps its slot.
+        for position, pk in enumerate(arrangement.area_ids):
+            if areas[pk].position != position:
+                areas[pk].position = position
+                areas[pk].save(update_fields=["position"])
+        free = defaultdict(list)
+        for slot in Slot.objects.filter(area__layout=self).order_by("position", "pk"):
+            free[slot.story_id].append(slot)
+        places = [
+            (area, position, story)
+            for area, stories in arrangement.areas
+            for position, story in enumerate(stories)
+        ]
+        taken = {}
+        for place in places:  # first the stories that stay in their area
+            area, _position, story = place
+            same = [slot for slot in free[story] if slot.area_id == area]
+            if same:
+                taken[place] = same[0]
+                free[story].remove(same[0])
+        for place in places:
+            area, position, story = place
+            if place not in taken:
+                taken[place] = free[story].pop(0) if free[story] else Slot(story_id=story)
+            slot = taken[place]
+            if slot.pk is None or (slot.area_id, slot.position) != (area, position):
+                slot.area_id, slot.position = area, position
+                slot.save()
+        for slots in free.values():
+            for slot in slots:
+                slot.delete()
 
 
 class Fill(models.TextChoices):
@@ -246,17 +364,21 @@ class Shown:
         return None
 
 
-def front_areas(section=None, *, now=None, sections=()):
+def front_areas(section=None, *, now=None, sections=(), layout=None):
     """The areas of the live layout of the home page (or `section`'s front) as readers see
     them at `now`, each with its stories.
 
     A story shows once, in the first area that has it: the chosen stories first, then each
     area's fill in turn. Two queries whatever the number of areas and slots: the areas with
     their chosen stories, and every story they may show. `sections` are the site's sections in
-    menu order, for an area with a row for each.
+    menu order, for an area with a row for each. `layout`, when given, is drawn rather than the
+    one live at `now` (the front editor shows a scheduled one as it will be).
     """
     now = now or timezone.now()
-    live = Layout.objects.filter(front__section=section).live(now).values("pk")[:1]
+    if layout is None:
+        live = Layout.objects.filter(front__section=section).live(now).values("pk")[:1]
+    else:
+        live = [layout.pk]
     # Each area's chosen stories as "position story" pairs, put in order here: SQLite before
     # 3.44 orders no aggregate.
     text = models.functions.Concat(
@@ -268,7 +390,7 @@ def front_areas(section=None, *, now=None, sections=()):
     chosen = chosen.annotate(pairs=StringAgg(text, models.Value(","))).values("pairs")
     areas = Area.objects.filter(layout__in=live).select_related("fill_section")
     areas = list(areas.annotate(chosen=models.Subquery(chosen)))
-    if not areas and section is None:
+    if not areas and layout is None and section is None:
         areas = default_areas()  # a section's page without a front lists its stories alone
     shown = []
     for area in areas:
@@ -290,6 +412,23 @@ def front_areas(section=None, *, now=None, sections=()):
                 item.stories.append(row)
                 seen.add(row.pk)
     return [item for item in shown if item.stories]
+
+
+def unseen_because(story, at):
+    """Why readers will not see `story` on a front at `at` ("scheduled for 06:00",
+    "withdrawn"), or "" when they will."""
+    if story.status != Status.PUBLISHED:
+        return dict(Status.choices)[story.status].lower()
+    held = [
+        ("scheduled for", story.publish_at),
+        ("embargoed until", story.embargo_until),
+    ]
+    for words, until in held:
+        if until is not None and until > at:
+            local = timezone.localtime(until)
+            same_day = local.date() == timezone.localtime(at).date()
+            return f"{words} {local:%H:%M}" if same_day else f"{words} {local:%-d %b %H:%M}"
+    return ""
 
 
 def default_areas():
