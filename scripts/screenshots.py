@@ -92,6 +92,13 @@ def photograph(base, out):
             clip={"x": 0, "y": 0, "width": 1280, "height": bottom_of(budget)},
         )
 
+        # The front editor, from the budget's shortcut: the live home page's areas whole.
+        page.get_by_role("link", name="Arrange the home page").click()
+        page.locator(".front-editor").first.wait_for()
+        page.screenshot(path=out / "front-editor.png")  # its Save bar stays in view
+        page.go_back()
+        budget.wait_for()
+
         # The story waiting for review, as the editor opens it from its lane: the top of the
         # screen, the side panel beside it and the bar with its steps at the bottom.
         page.locator(".lane-in_review .budget-cards a").first.click()

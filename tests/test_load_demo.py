@@ -4,7 +4,7 @@ import re
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from articles.models import Article, Author, Photo, Section
+from articles.models import Article, Author, Front, Layout, Photo, Section
 
 
 def load():
@@ -14,7 +14,8 @@ def load():
 
 
 def counts():
-    return [m.objects.count() for m in (Article, Author, Photo, Section, get_user_model())]
+    models = (Article, Author, Photo, Section, Layout, get_user_model())
+    return [m.objects.count() for m in models]
 
 
 def test_demo_loads_a_working_site_and_prints_the_accounts(client, db, settings):
@@ -46,3 +47,15 @@ def test_demo_runs_twice_without_creating_anything_twice(db):
     before = counts()
     load()
     assert counts() == before
+
+
+def test_the_demo_home_page_has_a_layout_for_the_desk_to_arrange(client, db):
+    load()
+    layout = Front.objects.get(section=None).live_layout()
+    assert [area.style for area in layout.areas.all()] == ["lead", "row", "row"]
+    assert client.get("/").status_code == 200
+    editor = get_user_model().objects.get(username="editor")
+    client.force_login(editor)
+    response = client.get("/admin/articles/front/home/arrange/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/articles/layout/{layout.pk}/arrange/"

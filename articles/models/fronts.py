@@ -431,6 +431,17 @@ def unseen_because(story, at):
     return ""
 
 
+def lay_out_as_default(front, *, by=None):
+    """A first layout for `front`, live now, holding the default areas: what the home page
+    shows without one, for the desk to arrange from there."""
+    with transaction.atomic():
+        layout = Layout.objects.create(front=front, created_by=by, note="The first layout")
+        for position, area in enumerate(default_areas()):
+            area.layout, area.position = layout, position
+            area.save()
+    return layout
+
+
 def default_areas():
     """The home page with no layout live yet: a lead with a photo, the latest stories, then a row of
     each section's newest (what the first layout of the home page holds too)."""

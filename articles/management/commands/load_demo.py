@@ -19,7 +19,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from articles.models import Article, Author, Byline, Label, Photo, Section, Status
+from articles.models import Article, Author, Byline, Front, Label, Photo, Section, Status
+from articles.models.fronts import lay_out_as_default
 from articles.wire.importer import WireIdentity
 
 WIRE_DIR = Path(__file__).resolve().parents[2] / "demo" / "wire"
@@ -205,6 +206,9 @@ class Command(BaseCommand):
             photos = {name: self.photo(name, *rest) for name, *rest in PHOTOS}
             for story in STORIES:
                 self.story(story, sections, authors, photos, users)
+            home = Front.objects.get(section=None)
+            if not home.layouts.exists():  # for the desk to arrange from the start
+                lay_out_as_default(home, by=users["managing"])
         self.seed(sections, authors, users["editor"])
 
     def account(self, username, password, full_name, role):
