@@ -337,3 +337,24 @@ def test_sponsored_stories_go_on_a_front_only_where_an_editor_puts_them(
     response = client.get("/")
     assert shown(response) == [("Latest", [news.pk]), ("Partners", [paid.pk])]
     assert "Sponsored by Acme" in response.content.decode()
+
+
+def test_an_area_its_fill_finds_nothing_for_among_the_newest_walks_for_its_own(
+    lay_out, make_article, make_section, monkeypatch, django_assert_max_num_queries
+):
+    from articles.models import fronts
+
+    monkeypatch.setattr(fronts, "WINDOW", 3)
+    busy, quiet = make_section(name="Busy"), make_section(name="Quiet")
+    newest = [make_article(section=busy) for _ in range(5)]
+    old = make_article(section=quiet, publish_at=timezone.now() - timedelta(days=30))
+    lay_out(
+        {"title": "Top", "places": 2, "fill": Fill.NEWEST}, {"fill": Fill.SECTIONS, "places": 1}
+    )
+    with django_assert_max_num_queries(3):  # the areas, the newest three, the quiet row's walk
+        areas = front_areas(sections=[busy, quiet])
+    assert [(item.title, [row.pk for row in item.stories]) for item in areas] == [
+        ("Top", [newest[0].pk, newest[1].pk]),
+        ("Busy", [newest[2].pk]),
+        ("Quiet", [old.pk]),
+    ]

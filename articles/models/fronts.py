@@ -332,6 +332,10 @@ class Shown:
                 stories = stories.filter(Article.objects.tagged_q(area.fill_tag_id))
         return stories.order_by("-publish_at", "-pk")
 
+    @property
+    def has_room(self):
+        return len(self.stories) < self.area.places
+
     def takes(self, row, *, chosen=False):
         """Whether a story (a row of the front's query) goes here now: a chosen story in its
         area (a row for each section takes those of its section), else one its fill finds."""
@@ -369,8 +373,9 @@ def front_areas(section=None, *, now=None, sections=(), layout=None):
     them at `now`, each with its stories.
 
     A story shows once, in the first area that has it: the chosen stories first, then each
-    area's fill in turn. Two queries whatever the number of areas and slots: the areas with
-    their chosen stories, and every story they may show. `sections` are the site's sections in
+    area's fill in turn. Two queries whatever the number of areas and slots (the areas with
+    their chosen stories, then those and the newest stories), and a third when an area's fill
+    finds too few among the newest. `sections` are the site's sections in
     menu order, for an area with a row for each. `layout`, when given, is drawn rather than the
     one live at `now` (the front editor shows a scheduled one as it will be).
     """
@@ -398,19 +403,14 @@ def front_areas(section=None, *, now=None, sections=(), layout=None):
         rows = [Shown(area, ids, section=section) for section in sections]
         shown += rows if area.fill == Fill.SECTIONS else [Shown(area, ids)]
     # Chosen stories no longer public are not among the rows: they drop out here.
-    rows = _rows(shown, Article.objects.published(now=now), now)
-    seen = set()
-    for item in shown:
-        for pk in item.chosen:
-            if pk in rows and pk not in seen and item.takes(rows[pk], chosen=True):
-                item.stories.append(rows[pk])
-                seen.add(pk)
-    newest_first = sorted(rows.values(), key=lambda row: (row.publish_at, row.pk), reverse=True)
-    for item in shown:
-        for row in newest_first:
-            if row.pk not in seen and item.takes(row):
-                item.stories.append(row)
-                seen.add(row.pk)
+    public = Article.objects.published(now=now)
+    rows, everything = _newest(shown, public, now)
+    _place(shown, rows)
+    short = [item for item in shown if item.area.fill != Fill.NONE and item.has_room]
+    if short and not everything:
+        # A quiet section, a rare tag, a photo among older stories: walked for on their own.
+        rows |= _walks(short, shown, public, now)
+        _place(shown, rows)
     return [item for item in shown if item.stories]
 
 
@@ -457,20 +457,54 @@ def _in_order(pairs):
     return [int(story) for _position, story in sorted(pairs, key=lambda pair: int(pair[0]))]
 
 
-def _rows(shown, public, now):
-    """Every story the front may show, by id: the chosen ones still public, and each fill's
-    newest, in one query; with the columns that say which fills each story fits."""
-    chosen = {pk for item in shown for pk in item.chosen}
-    subqueries = [public.filter(pk__in=chosen).values("pk")] if chosen else []
-    # Each fill walks no further than its places, plus every story that may be shown above it.
-    above = len(chosen)
+# The newest stories read at once, where most areas find what fills them.
+WINDOW = 100
+
+
+def _place(shown, rows):
+    """Puts the stories in their areas: each chosen one where it was chosen, then each fill's
+    newest in turn; a story once, in the first area that takes it."""
+    seen = set()
     for item in shown:
-        if item.area.fill != Fill.NONE:
-            walk = item.fill_of(public, now).values("pk")[: above + item.area.places]
-            subqueries.append(walk)
+        item.stories = []
+        for pk in item.chosen:
+            if pk in rows and pk not in seen and item.takes(rows[pk], chosen=True):
+                item.stories.append(rows[pk])
+                seen.add(pk)
+    newest_first = sorted(rows.values(), key=lambda row: (row.publish_at, row.pk), reverse=True)
+    for item in shown:
+        for row in newest_first:
+            if row.pk not in seen and item.takes(row):
+                item.stories.append(row)
+                seen.add(row.pk)
+
+
+def _newest(shown, public, now):
+    """The chosen stories still public and the newest WINDOW (or as many as the front has
+    places), in one query; and whether those are every public story there is."""
+    chosen = {pk for item in shown for pk in item.chosen}
+    window = max(WINDOW, len(chosen) + sum(item.area.places for item in shown))
+    subqueries = [public.editorial().order_by("-publish_at", "-pk").values("pk")[:window]]
+    if chosen:
+        subqueries.append(public.filter(pk__in=chosen).values("pk"))
+    rows = _read(subqueries, shown, now)
+    return rows, len(rows) < window
+
+
+def _walks(short, shown, public, now):
+    """Each of the `short` areas' own newest, in one query."""
+    subqueries, above = [], len({pk for item in shown for pk in item.chosen})
+    for item in shown:
+        # No further than its places, plus every story that may be shown above it.
+        if item in short:
+            subqueries.append(item.fill_of(public, now).values("pk")[: above + item.area.places])
         above += item.area.places
-    if not subqueries:
-        return {}
+    return _read(subqueries, shown, now)
+
+
+def _read(subqueries, shown, now):
+    """The stories the subqueries give, by id, with the columns that say which fills each
+    fits."""
     tags = {item.area.fill_tag_id for item in shown if item.area.fill == Fill.TAG}
     columns = {f"tag_{tag}": Article.objects.tagged_q(tag) for tag in tags}
     rows = Article.objects.in_any(subqueries).annotate(
