@@ -149,14 +149,14 @@ def keep_time(read):
 # Pieces
 
 
-def kept_pieces(pieces, draw):
+def kept_pieces(pieces, draw, *, keep=True):
     """Each piece's kept HTML, in order, drawing only those not kept or no longer current.
 
     `pieces` are (key, name) pairs: what the piece is, and the name whose change it shows;
     `draw(missing keys)` returns the HTML of each by key (one it leaves out, its story deleted
     meanwhile, comes back empty).
     """
-    if not settings.NEWSROOM_STORE_PIECES:
+    if not (keep and settings.NEWSROOM_STORE_PIECES):  # `keep=False`: a preview, for one editor
         drawn = draw([key for key, _ in pieces])
         return [mark_safe(drawn.get(key, "")) for key, _ in pieces]
     shown = dict(pieces)

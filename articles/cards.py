@@ -7,9 +7,9 @@ so pages built afresh draw only the cards of stories that changed since (article
 from dataclasses import dataclass
 
 from django.template import loader
-from django.utils.safestring import mark_safe
 
 from articles.caching import kept_pieces
+from articles.models import Article, Style
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,6 @@ class AreaCards:
 def area_cards(areas, *, keep=True):
     """The cards of a front's areas (articles.models.fronts.Shown), all drawn at once: the
     first story of a lead large, headlines only in a list."""
-    from articles.models import Article, Style
 
     def card(area, n, story):
         if area.style == Style.LEAD and n == 0:
@@ -88,7 +87,4 @@ def draw_cards(cards, *, load=None, keep=True):
                 drawn[card.key] = template.render({"article": story, **options})
         return drawn
 
-    if not keep:  # a preview: drawn for one editor, kept for nobody
-        drawn = draw(list(by_key))
-        return [mark_safe(drawn.get(card.key, "")) for card in cards]
-    return kept_pieces([(card.key, card.name) for card in cards], draw)
+    return kept_pieces([(card.key, card.name) for card in cards], draw, keep=keep)

@@ -158,13 +158,13 @@ def _section_changed(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Slot)
 def _front_changed(sender, instance, **kwargs):
     """A layout, an area or a chosen story changed: the page of the front it is on."""
-    fronts = {
-        Layout: Front.objects.filter(pk=getattr(instance, "front_id", None)),
-        Area: Front.objects.filter(layouts=getattr(instance, "layout_id", None)),
-        Slot: Front.objects.filter(layouts__areas=getattr(instance, "area_id", None)),
-    }[sender]
     if sender is Layout:
+        fronts = Front.objects.filter(pk=instance.front_id)
         caching.schedule_changed()  # it may go live at a moment of its own
+    elif sender is Area:
+        fronts = Front.objects.filter(layouts=instance.layout_id)
+    else:
+        fronts = Front.objects.filter(layouts__areas=instance.area_id)
     tell({front_name(section_id) for section_id in fronts.values_list("section_id", flat=True)})
 
 

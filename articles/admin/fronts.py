@@ -53,7 +53,10 @@ class FrontAdmin(admin.ModelAdmin):
 
     @admin.display(description="Live layout")
     def live_layout_display(self, front):
-        return front.live_layout() or "—"
+        # From the layouts prefetched for the list, not a query a row.
+        now = timezone.now()
+        live = [layout for layout in front.layouts_ahead(now) if layout.live_from <= now]
+        return live[0] if live else "—"
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("layouts")

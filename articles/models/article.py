@@ -1,5 +1,4 @@
 import operator
-from dataclasses import dataclass
 from functools import reduce
 
 import reversion
@@ -20,7 +19,6 @@ from articles.models.locking import EditLocking
 from articles.models.stamps import stamped_by
 from articles.models.status import Status
 from articles.models.workflow import EditorialWorkflow
-from articles.paging import Cursor
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from articles.search import SearchDocument
 from articles.validators import no_line_breaks
@@ -56,13 +54,6 @@ STATE_LABELS = dict(Status.choices) | {
     "scheduled": "Scheduled",
     "embargoed": "Embargoed",
 }
-
-
-@dataclass(frozen=True)
-class FrontPage:
-    lead: object
-    latest: list
-    by_section: dict
 
 
 def scheduled_q(now):
@@ -269,20 +260,6 @@ class ArticleQuerySet(models.QuerySet):
             publish_at=cursor.publish_at, pk__lte=cursor.pk
         )
 
-    def newest_per_section(self, section_ids, count):
-        """The newest `count` stories of each section, in one query, in no particular order.
-
-        One short walk of the (section, status, publish time) index per section, however large
-        the archive: a sliced subquery per section, which SQLite and PostgreSQL both allow
-        inside IN (neither lets a UNION's parts be limited and ordered portably).
-        """
-        if not section_ids:
-            return self.none()
-        walk = self.order_by("-publish_at", "-pk").values("pk")
-        # Unordered: sorting the few rows found is the caller's, and an ORDER BY here made
-        # SQLite walk the whole archive in time order instead of looking the rows up.
-        return self.in_any([walk.filter(section_id=pk)[:count] for pk in section_ids]).order_by()
-
     def in_any(self, subqueries):
         """Stories whose id one of the (ordered, sliced) one-column subqueries gives.
 
@@ -313,40 +290,6 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_queryset(self):
         # The search vector is the database's own business, and large: never load it.
         return super().get_queryset().defer("search_vector")
-
-    def front_page(self, section_ids, *, latest=10, per_section=4, window=100):
-        """The front page's stories, as listed() rows: the lead (the newest top story, else
-        the newest story), the `latest` newest after it, then the newest `per_section` of each
-        section not shown above, by section id.
-
-        The newest `window` stories, read in one index walk, hold the latest and most
-        sections' newest; only sections quieter than that are walked on their own.
-        """
-        now = timezone.now()
-        public = self.published(now=now)
-        top = next(iter(public.filter(is_top_story=True).listed()[:1]), None)
-        window = max(window, latest + 1)  # the lead and the latest, at least
-        newest = list(public.listed()[:window])
-        others = [story for story in newest if top is None or story.pk != top.pk]
-        lead = top or (others.pop(0) if others else None)
-        latest_stories, rest = others[:latest], others[latest:]
-        by_section = {pk: [] for pk in section_ids}
-        for story in rest:
-            found = by_section.get(story.section_id)
-            if found is not None and len(found) < per_section:
-                found.append(story)
-        quiet = [pk for pk, found in by_section.items() if len(found) < per_section]
-        if quiet and len(newest) == window:
-            # What these sections have beyond the window is older than all of it.
-            older = public.older_than(Cursor(newest[-1].publish_at, newest[-1].pk))
-            if top is not None:
-                older = older.exclude(pk=top.pk)
-            for story in older.newest_per_section(quiet, per_section).listed():
-                by_section[story.section_id].append(story)
-        for found in by_section.values():
-            found.sort(key=lambda story: (story.publish_at, story.pk), reverse=True)
-            del found[per_section:]
-        return FrontPage(lead, latest_stories, by_section)
 
     def public_story(self, slug):
         """The published story at `slug`, with its section and lead photo, else None.
