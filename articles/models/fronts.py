@@ -448,7 +448,7 @@ def default_areas():
     return [
         Area(style=Style.LEAD, places=1, fill=Fill.NEWEST, photos_only=True),
         Area(title="Latest", style=Style.ROW, places=10, fill=Fill.NEWEST),
-        Area(style=Style.ROW, places=4, fill=Fill.SECTIONS),
+        Area(title="Sections", style=Style.ROW, places=4, fill=Fill.SECTIONS),
     ]
 
 
