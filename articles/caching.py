@@ -23,10 +23,11 @@ browser or proxy is told to keep it past that moment, however it is served.
 
 **Pages** of views marked `public_page` are kept whole by `PageCacheMiddleware`, which answers
 readers without a session cookie before sessions, CSRF and authentication run: the page and
-the schedule in one read, its names' tokens in a second. Anonymous readers get
-`Cache-Control: public` with a short max-age, an ETag, a Last-Modified and 304s; signed-in
-users get `private, no-store`. **Pieces** (`kept_pieces()`) are each story's cards and its part
-of its page, for the pages built afresh: a change to one story draws only its own again.
+the schedule in one read, and its names' tokens in a second only after a change somewhere.
+Anonymous readers get `Cache-Control: public` with a short max-age, an ETag, a Last-Modified
+and 304s; signed-in users get `private, no-store`. **Pieces** (`kept_pieces()`) are each
+story's cards and its part of its page, for the pages built afresh: a change to one story draws
+only its own again.
 """
 
 import functools
@@ -46,8 +47,10 @@ from django.utils.safestring import mark_safe
 
 PREFIX = "newsroom:"
 SCHEDULE = f"{PREFIX}schedule"
-# A new token with every change: a page built while it moved is not kept.
+# A new token as every change begins: a page built while it moved is not kept.
 ANY_CHANGE = "any"
+# And as every change ends: a kept page holding the current one needs no other token read.
+DONE = "done"
 SITE = "site"
 ALERTS = "alerts"
 EDITION_SETTINGS = [
@@ -70,15 +73,18 @@ def _token_key(name):
 def changed(*names):
     """What those names show has changed: whatever was kept showing them is not used again.
 
-    The "any change" token is replaced first, then the names': a cache that writes one key
-    at a time (files, local memory) must never show a page being kept the new token of a name
-    with the old "any change", or a page built from the data before would be kept as current.
-    Pages read them the other way round (PageCacheMiddleware).
+    The "any change" token is replaced first, then the names', then "done": a cache that
+    writes one key at a time (files, local memory) must never show a page being kept the new
+    token of a name with the old "any change", or a page built from the data before would be
+    kept as current; and a page holding the "done" token read before its names holds every
+    name a change finished before it. Pages read them the other way round
+    (PageCacheMiddleware).
     """
     if names:
         cache.set(_token_key(ANY_CHANGE), uuid.uuid4().hex, timeout=None)
         given = {_token_key(name): uuid.uuid4().hex for name in names}
         cache.set_many(given, timeout=None)
+        cache.set(_token_key(DONE), uuid.uuid4().hex, timeout=None)
 
 
 def tokens(names, read=None):
@@ -257,12 +263,20 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             return _kept_until(response, getattr(request, "expires_at", None))
         key = _page_key(request)
-        read = cache.get_many([key, SCHEDULE, _token_key(ANY_CHANGE)])
+        read = cache.get_many([key, SCHEDULE, *map(_token_key, (ANY_CHANGE, DONE))])
+        # Read before any name's token: a page may hold it (see changed()).
+        done = tokens([DONE], read)[DONE]
         if (page := read.get(key)) is not None:
-            # The tokens of its names when it was built, and when it changes by itself.
-            content, headers, built_with, expires_at = page
-            keep_time(read.get(SCHEDULE))
-            if tokens(built_with) == built_with:
+            # The tokens of its names when it was built, when it changes by itself, and the
+            # "done" token then: while that holds, nothing changed since, and one read served.
+            content, headers, built_with, expires_at, built_done = page
+            if keep_time(read.get(SCHEDULE)):
+                done = tokens([DONE])[DONE]
+            current = done == built_done
+            if not current and (current := tokens(built_with) == built_with):
+                page = (content, headers, built_with, expires_at, done)
+                cache.set(key, page, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+            if current:
                 response = HttpResponse(content, headers=headers)
                 return _conditional(request, _kept_until(response, expires_at))
         before = tokens([ANY_CHANGE], read)[ANY_CHANGE]
@@ -274,7 +288,7 @@ class PageCacheMiddleware:
             # no name's token read here is newer than the data the page was built from.
             now = tokens([*names, SITE, ALERTS])
             if tokens([ANY_CHANGE])[ANY_CHANGE] == before:
-                page = (response.content, dict(response.headers.items()), now, expires_at)
+                page = (response.content, dict(response.headers.items()), now, expires_at, done)
                 cache.set(key, page, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
         return _conditional(request, _kept_until(response, expires_at))
 
@@ -312,7 +326,8 @@ def _page_key(request):
     read = sorted((name, value) for name, value in request.GET.items() if name in PAGE_PARAMETERS)
     # get_host() refuses a host not in ALLOWED_HOSTS, before any page is looked up.
     address = f"{request.scheme}://{request.get_host()}{request.path}?{read}"
-    return f"{PREFIX}page:{_edition()}:{hashlib.sha256(address.encode()).hexdigest()}"
+    # "v2": what a page holds changed; pages the release before kept are not read.
+    return f"{PREFIX}page:v2:{_edition()}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _kept_until(response, moment):

@@ -338,6 +338,7 @@ def test_a_change_and_a_page_being_kept_touch_the_tokens_in_opposite_orders(
     # A change landing between a page's reads of its tokens must not leave the page kept with
     # a name's new token beside the old "any change" token: it was built from the data before.
     # So a change writes "any change" before the names, and a page reads its names before it.
+    # And "done" after the names: a page holding it holds every name a change finished before.
     make_article()
     warm_site()
     recording = RecordingCache(cache)
@@ -345,7 +346,11 @@ def test_a_change_and_a_page_being_kept_touch_the_tokens_in_opposite_orders(
     names = ["stories", *(f"story:{pk}" for pk in range(20))]
     caching.changed(*names)
     writes = [key for op, key in recording.log if op == "write"]
-    assert writes == ["newsroom:token:any", *(f"newsroom:token:{name}" for name in names)]
+    assert writes == [
+        "newsroom:token:any",
+        *(f"newsroom:token:{name}" for name in names),
+        "newsroom:token:done",
+    ]
 
     recording.log.clear()
     html(client, "/")
@@ -354,6 +359,37 @@ def test_a_change_and_a_page_being_kept_touch_the_tokens_in_opposite_orders(
     last_stories = max(n for n, key in enumerate(reads) if key == "newsroom:token:stories")
     assert last_stories < last_any
     assert client.get("/").context is None  # and the page was kept
+
+
+def test_a_kept_page_costs_one_read_while_nothing_changes(
+    client, make_article, warm_site, monkeypatch
+):
+    one, other = make_article(headline="Harbour reopens"), make_article()
+    warm_site()
+    client.get(one.get_absolute_url())
+    assert client.get(one.get_absolute_url()).context is None  # kept
+    recording = RecordingCache(cache)
+    monkeypatch.setattr(caching, "cache", recording)
+
+    def reads_of_a_hit():
+        recording.log.clear()
+        response = client.get(one.get_absolute_url())
+        assert response.context is None and b"Harbour reopens" in response.content
+        return [key for op, key in recording.log if op == "read"]
+
+    assert len(reads_of_a_hit()) == 4  # the page, the clock, "any change" and "done"
+    # Another story changes: the first hit reads the page's names once, to see it still holds,
+    # and keeps the page with the new "done" token, read before those names (see changed()).
+    other.dek = "A new standfirst"
+    other.save()
+    reads = reads_of_a_hit()
+    assert reads.index("newsroom:token:done") < reads.index(f"newsroom:token:story:{one.pk}")
+    assert len(reads_of_a_hit()) == 4
+    # Its own story changes: the page is built again.
+    one.headline = "Harbour closes"
+    one.save()
+    recording.log.clear()
+    assert b"Harbour closes" in client.get(one.get_absolute_url()).content
 
 
 def test_deleting_a_story_removes_it_at_once(client, make_article):
@@ -520,8 +556,8 @@ def test_a_kept_page_with_a_banner_costs_no_more_reads_of_the_cache(
     client.get("/")
     cache_reads.clear()
     assert banner_on(client, "/")[1]
-    # The page and the clock, then its names' tokens.
-    assert [method for method, _ in cache_reads] == without == ["get_many", "get_many"]
+    # The page, the clock and the "done" token, in one read.
+    assert [method for method, _ in cache_reads] == without == ["get_many"]
 
 
 def test_a_page_kept_before_a_commit_is_not_used_once_it_commits(
@@ -563,8 +599,9 @@ def test_a_change_another_server_tells_is_seen_at_once(client, make_article, war
     url = story.get_absolute_url()
     html(client, url)
     assert client.get(url).context is None
-    # What another app server sharing the cache does when it saves the story.
-    cache.set(f"newsroom:token:story:{story.pk}", "from-another-server", timeout=None)
+    # What another app server sharing the cache writes when it saves the story (changed()).
+    for name in ("any", f"story:{story.pk}", "done"):
+        cache.set(f"newsroom:token:{name}", "from-another-server", timeout=None)
     assert client.get(url).context is not None
 
 
