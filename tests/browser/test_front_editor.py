@@ -115,3 +115,19 @@ def test_the_front_editor_is_valid_html(client, demo, editor, assert_valid_html)
     client.force_login(editor)
     response = client.get(f"/admin/articles/layout/{layout.pk}/arrange/")
     assert_valid_html({"the front editor": response.content.decode()})
+
+
+def test_the_save_bar_hides_the_areas_scrolling_under_it(page, demo, editor, log_in):
+    stories = list(Article.objects.published()[:4])
+    layout = lay_out_home([(f"Area {n}", 1, [story]) for n, story in enumerate(stories)])
+    page.set_viewport_size({"width": 1280, "height": 500})
+    log_in(page, editor)
+    page.goto(f"/admin/articles/layout/{layout.pk}/arrange/")
+    bar = page.locator(".front-editor-save")
+    expect(bar.get_by_role("button", name="Save the arrangement")).to_be_in_viewport()
+    # Areas go on below the fold, under the bar: it must paint over them, not let them show
+    # through its button and message.
+    below = page.locator(".front-area").last.bounding_box()
+    assert below["y"] + below["height"] > bar.bounding_box()["y"] + bar.bounding_box()["height"]
+    background = bar.evaluate("bar => getComputedStyle(bar).backgroundColor")
+    assert background not in ("transparent", "rgba(0, 0, 0, 0)")
