@@ -50,6 +50,7 @@ class Credentials:
     actions: tuple[str, ...] = ()  # c2pa action labels, in order
     source_types: tuple[str, ...] = ()  # digitalSourceType codes across the whole chain
     ingredients: tuple[str, ...] = ()  # titles of what it was made from
+    ingredient_signers: tuple[str, ...] = ()  # who signed those, where they carry a manifest
     failures: tuple[str, ...] = ()  # validation codes that failed
     generator: str = field(default="")  # the software that wrote the manifest
 
@@ -62,7 +63,7 @@ class Credentials:
         if not data:
             return None
         known = {name: value for name, value in data.items() if name in cls.__dataclass_fields__}
-        for name in ("actions", "source_types", "ingredients", "failures"):
+        for name in ("actions", "source_types", "ingredients", "ingredient_signers", "failures"):
             known[name] = tuple(known.get(name, ()))
         return cls(**known)
 
@@ -181,12 +182,11 @@ def summarise(store) -> Credentials:
         verdict = INVALID
     actions = [action for action in _actions(active) if isinstance(action, dict)]
     work = _creative_work(active)
-    signature = active.get("signature_info") or {}
     generator = next(iter(active.get("claim_generator_info") or ()), {})
     return Credentials(
         state=verdict,
-        signer=str(signature.get("issuer") or signature.get("common_name") or ""),
-        signed_at=str(signature.get("time") or ""),
+        signer=_signer(active),
+        signed_at=str((active.get("signature_info") or {}).get("time") or ""),
         captured_at=str(next((a["when"] for a in actions if a.get("when")), "")),
         creator=_names(work.get("author")),
         credit=str(work.get("creditText") or ""),
@@ -206,9 +206,19 @@ def summarise(store) -> Credentials:
             str(ingredient.get("title") or "untitled")
             for ingredient in active.get("ingredients") or ()
         ),
+        ingredient_signers=tuple(
+            _signer(manifests.get(ingredient.get("active_manifest")) or {})
+            for ingredient in active.get("ingredients") or ()
+            if ingredient.get("active_manifest") in manifests
+        ),
         failures=failures,
         generator=str(generator.get("name", "")) if isinstance(generator, dict) else "",
     )
+
+
+def _signer(manifest):
+    signature = manifest.get("signature_info") or {}
+    return str(signature.get("issuer") or signature.get("common_name") or "")
 
 
 def _actions(manifest):

@@ -13,7 +13,14 @@ from django.utils.formats import date_format
 from articles import imaging
 from articles.credentials.reading import Credentials, read_credentials
 from articles.models.files import written_in_transaction
-from articles.models.renditions import Picture, embedded_metadata, make_renditions, planned
+from articles.models.renditions import (
+    Picture,
+    embedded_metadata,
+    make_renditions,
+    planned,
+    signing_key,
+    trust_anchors,
+)
 from articles.models.status import Status
 from articles.models.workflow import ChangeRecord
 from articles.validators import no_line_breaks
@@ -392,6 +399,7 @@ class Photo(models.Model):
             ratio,
             sizes,
             settings.MEDIA_URL,
+            signing_key(),
         )
         try:
             return _PICTURES[key]
@@ -421,15 +429,6 @@ def _inspect(file):
 
 def _read_credentials(file, facts):
     return read_credentials(file, imaging.MIME_TYPES[facts.format], trust_anchors=trust_anchors())
-
-
-def trust_anchors():
-    """PEM text of the certificate authorities whose signers we trust (settings)."""
-    path = settings.NEWSROOM_C2PA_TRUST_ANCHORS
-    if not path:
-        return ""
-    with open(path, encoding="ascii") as anchors:
-        return anchors.read()
 
 
 def _signed_metadata(metadata, credentials):
