@@ -164,3 +164,39 @@ def test_a_failed_signing_leaves_no_photo_and_no_file(signing, settings, tmp_pat
     assert response.status_code == 500
     assert not Photo.objects.exists()
     assert stored_files(settings) == []
+
+
+# Readers: a disclosure per photo on the story page
+
+
+def test_the_story_page_tells_readers_who_made_each_photo_and_what_we_did(
+    signing, client, make_article, reuters, settings, tmp_path
+):
+    (tmp_path / "anchors.pem").write_bytes(reuters.authority.certificate_pem)
+    settings.NEWSROOM_C2PA_TRUST_ANCHORS = str(tmp_path / "anchors.pem")
+    photo = photo_of(reuters.sign(jpeg_bytes(size=(600, 400)), creator="Kim Hong-Ji"))
+    story = make_article(lead_photo=photo)
+    page = client.get(story.get_absolute_url()).content.decode()
+    disclosure = page[page.index('<details class="content-credentials">') :]
+    disclosure = disclosure[: disclosure.index("</details>")]
+    assert "<summary>Content Credentials</summary>" in disclosure
+    assert "<dt>Made by</dt><dd>Kim Hong-Ji (Reuters)</dd>" in disclosure
+    assert "<dt>Signed by</dt><dd>Reuters, captured 2025-11-04 06:12 UTC, cropped</dd>" in (
+        disclosure
+    )
+    assert "<dt>What we did</dt><dd>Resized and re-encoded for the web" in disclosure
+    assert "signed by The Newsroom, naming the original we received" in disclosure
+
+
+def test_readers_are_not_told_an_unverified_signer_is_real(db, client, make_article, reuters):
+    photo = photo_of(reuters.sign(jpeg_bytes(size=(600, 400))))  # no trust anchors set
+    page = client.get(make_article(lead_photo=photo).get_absolute_url()).content.decode()
+    assert "could not be verified" in page
+    assert "captured 2025-11-04" not in page
+    assert "Our signature" not in page  # no key: our files are unsigned
+
+
+def test_cards_carry_no_disclosure(client, make_article):
+    photo = photo_of(jpeg_bytes(size=(600, 400)))
+    make_article(lead_photo=photo)
+    assert "content-credentials" not in client.get("/").content.decode()

@@ -36,6 +36,16 @@ class SigningKey:
         """Changes with the certificate: part of every signed rendition's name."""
         return hashlib.sha256(self.certificate_pem).hexdigest()[:16]
 
+    @cached_property
+    def organisation(self):
+        """Who readers are told signed our renditions: the certificate's organisation."""
+        from cryptography import x509
+        from cryptography.x509.oid import NameOID
+
+        certificate = x509.load_pem_x509_certificate(self.certificate_pem)
+        names = certificate.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+        return str(names[0].value) if names else certificate.subject.rfc4514_string()
+
     def signer(self):
         info = c2pa.C2paSignerInfo(b"es256", self.certificate_pem, self.key_pem, None)
         try:

@@ -273,6 +273,32 @@ class Photo(models.Model):
         """The Content Credentials the file arrived with, in summary; None without any."""
         return Credentials.from_json(self.content_credentials)
 
+    def provenance(self):
+        """For readers: who made the picture and what we did to it, as (label, text) pairs."""
+        made = self.creator.strip()
+        if self.credit.strip():
+            made = f"{made} ({self.credit.strip()})" if made else self.credit.strip()
+        facts = [("Made by", made)] if made else []
+        credentials = self.credentials
+        if credentials and credentials.is_trusted:
+            facts.append(("Signed by", credentials.summary().removeprefix("Signed by ")))
+        elif credentials:
+            facts.append(("Signed by", "Credentials came with the file but could not be verified"))
+        if self.ai_label:
+            facts.append(("Label", self.get_ai_label_display()))
+        facts.append(
+            ("What we did", "Resized and re-encoded for the web; cropped to fit some layouts")
+        )
+        if key := signing_key():
+            facts.append(
+                (
+                    "Our signature",
+                    f"Each of our files carries Content Credentials signed by {key.organisation},"
+                    " naming the original we received",
+                )
+            )
+        return facts
+
     def needs_ai_label(self):
         """Whether its credentials declare generative AI and no editor has labelled it yet."""
         credentials = self.credentials
