@@ -23,7 +23,12 @@ $(VENV)/.installed: pyproject.toml
 run backup restore: export DEBUG ?= true
 # The address in what `make run` prints and in workflow e-mails is the one it serves.
 run: export NEWSROOM_SITE_URL = http://$(HOST)
+# Renditions signed with a development Content Credentials key, made once (git-ignored).
+run: export NEWSROOM_C2PA_KEY ?= var/c2pa/signing-key.pem
+run: export NEWSROOM_C2PA_CERT ?= var/c2pa/signing-cert.pem
+run: export NEWSROOM_C2PA_TRUST_ANCHORS ?= var/c2pa/authority.pem
 run: $(VENV)/.installed
+	$(PY) manage.py make_signing_key var/c2pa
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py load_demo

@@ -8,8 +8,9 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles.checks import shared_cache
+        from articles.checks import content_credentials, shared_cache
 
         checks.register(shared_cache, checks.Tags.caches)
+        checks.register(content_credentials)
         # Tells the cache what each change shows readers.
         from articles import invalidation  # noqa: F401

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.checks import Error
+from django.core.checks import Error, Warning
 from django.utils.module_loading import import_string
 
 
@@ -33,3 +33,79 @@ def shared_cache(app_configs, **kwargs):
             id="articles.E001",
         )
     ]
+
+
+def content_credentials(app_configs, **kwargs):
+    """The trust anchors and signing key named in settings are there and work; in production,
+    say so when renditions go out unsigned."""
+    # Imported here: checks are registered before the models are ready.
+    from articles.credentials.signing import Original, SigningError, sign
+    from articles.models.renditions import signing_key, trust_anchors
+    from articles.photometa import PhotoMetadata
+
+    problems = []
+    try:
+        anchors = trust_anchors()
+    except (OSError, UnicodeDecodeError) as error:
+        anchors = None
+        problems.append(
+            Error(
+                f"NEWSROOM_C2PA_TRUST_ANCHORS cannot be read: {error}",
+                hint="Name a PEM file of certificate authorities, or leave it empty.",
+                id="articles.E002",
+            )
+        )
+    if anchors is not None and anchors and "-----BEGIN CERTIFICATE-----" not in anchors:
+        problems.append(
+            Error(
+                "NEWSROOM_C2PA_TRUST_ANCHORS names a file with no PEM certificate in it.",
+                id="articles.E002",
+            )
+        )
+    if bool(settings.NEWSROOM_C2PA_KEY) != bool(settings.NEWSROOM_C2PA_CERT):
+        return [
+            *problems,
+            Error(
+                "Set both NEWSROOM_C2PA_KEY and NEWSROOM_C2PA_CERT, or neither.",
+                id="articles.E003",
+            ),
+        ]
+    try:
+        key = signing_key()
+        if key is not None:
+            # One tiny signature: a key that cannot sign would fail every photo saved.
+            sign(
+                _TINY_GIF,
+                "image/gif",
+                key=key,
+                original=Original(_TINY_GIF, "image/gif", "check.gif"),
+                metadata=PhotoMetadata(),
+                cropped=False,
+            )
+    except (OSError, SigningError) as error:
+        return [
+            *problems,
+            Error(
+                f"The Content Credentials key cannot sign renditions: {error}",
+                hint="NEWSROOM_C2PA_KEY and NEWSROOM_C2PA_CERT name a PEM private key and its "
+                "certificate chain (`manage.py make_signing_key` makes a development pair).",
+                id="articles.E003",
+            ),
+        ]
+    if key is None and not settings.DEBUG:
+        problems.append(
+            Warning(
+                "Renditions are drawn without Content Credentials: no signing key is set.",
+                hint="Set NEWSROOM_C2PA_KEY and NEWSROOM_C2PA_CERT to the newsroom's C2PA key "
+                "and certificate chain (docs/content-credentials.md).",
+                id="articles.W002",
+            )
+        )
+    return problems
+
+
+# A 1x1 GIF: the smallest picture the library signs.
+_TINY_GIF = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)

@@ -72,6 +72,9 @@ def image_object(photo, *, absolute):
         data["creator"] = {"@type": "Person", "name": photo.creator}
     if photo.copyright_holder:
         data["copyrightHolder"] = {"@type": "Organization", "name": photo.copyright_holder}
+    if photo.ai_label:
+        # What readers read under the picture ("AI-generated image", "Illustration").
+        data["genre"] = photo.get_ai_label_display()
     return data
 
 

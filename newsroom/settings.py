@@ -320,6 +320,14 @@ NEWSROOM_PIECE_CACHE_SECONDS = env.int("NEWSROOM_PIECE_CACHE_SECONDS", default=8
 # over about 179 megapixels, whatever this says.
 NEWSROOM_MAX_UPLOAD_BYTES = env.int("NEWSROOM_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 NEWSROOM_MAX_IMAGE_PIXELS = env.int("NEWSROOM_MAX_IMAGE_PIXELS", default=100_000_000)
+# Content Credentials (C2PA, docs/content-credentials.md). The certificate authorities whose
+# signers we trust, one PEM file of certificates (e.g. the C2PA trust list); empty, every
+# signed picture shows as signed by an unconfirmed signer.
+NEWSROOM_C2PA_TRUST_ANCHORS = env.str("NEWSROOM_C2PA_TRUST_ANCHORS", default="")
+# The newsroom's own signing key and certificate chain (PEM files) for every rendition drawn;
+# empty, renditions are drawn unsigned (`manage.py check` warns with DEBUG off).
+NEWSROOM_C2PA_KEY = env.str("NEWSROOM_C2PA_KEY", default="")
+NEWSROOM_C2PA_CERT = env.str("NEWSROOM_C2PA_CERT", default="")
 # `make bench` only: serves a constant page at /bench/floor/, the framework's own speed limit.
 NEWSROOM_BENCH_FLOOR = env.bool("NEWSROOM_BENCH_FLOOR", default=False)
 

@@ -23,7 +23,9 @@ def test_script_keeps_other_text_readable():
 
 
 def photo(width="", height="", **fields):
-    empty = dict.fromkeys(["caption", "credit", "copyright_notice", "licence_url", "creator"], "")
+    empty = dict.fromkeys(
+        ["caption", "credit", "copyright_notice", "licence_url", "creator", "ai_label"], ""
+    )
     # Structured data carries the shared rendition, never the original upload.
     shared = SimpleNamespace(url="/media/renditions/a-1200.jpg", width=width, height=height)
     return SimpleNamespace(syndication_rendition=shared, copyright_holder="", **(empty | fields))

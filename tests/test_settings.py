@@ -69,8 +69,51 @@ def test_production_refuses_a_cache_each_process_keeps_to_itself():
     assert manage("check", **(local_memory | DEVELOPMENT)).returncode == 0
 
 
-def test_deploy_check_is_clean_under_production_settings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+def signing_key_in(folder):
+    """Settings naming a development signing key, as `make run` makes one."""
+    assert manage("make_signing_key", str(folder), **DEVELOPMENT).returncode == 0
+    return {
+        "NEWSROOM_C2PA_KEY": str(folder / "signing-key.pem"),
+        "NEWSROOM_C2PA_CERT": str(folder / "signing-cert.pem"),
+    }
+
+
+def test_production_warns_when_renditions_go_out_unsigned(tmp_path):
+    unsigned = manage("check", **PRODUCTION)
+    assert unsigned.returncode == 0
+    assert "articles.W002" in unsigned.stderr
+    assert "drawn without Content Credentials" in unsigned.stderr
+    signed = manage("check", **PRODUCTION, **signing_key_in(tmp_path))
+    assert "articles.W002" not in signed.stderr
+
+
+def test_a_signing_key_that_cannot_sign_refuses_to_start(tmp_path):
+    key = signing_key_in(tmp_path)
+    wrong_certificate = key | {"NEWSROOM_C2PA_CERT": str(tmp_path / "authority.pem")}
+    missing = key | {"NEWSROOM_C2PA_KEY": str(tmp_path / "absent.pem")}
+    for env in (wrong_certificate, missing, {"NEWSROOM_C2PA_KEY": key["NEWSROOM_C2PA_KEY"]}):
+        result = manage("check", **DEVELOPMENT, **env)
+        assert result.returncode != 0
+        assert "articles.E003" in result.stderr
+    (tmp_path / "anchors.txt").write_text("not a certificate")
+    anchors = manage(
+        "check", NEWSROOM_C2PA_TRUST_ANCHORS=str(tmp_path / "anchors.txt"), **DEVELOPMENT
+    )
+    assert anchors.returncode != 0 and "articles.E002" in anchors.stderr
+
+
+def test_the_development_key_is_made_once(tmp_path):
+    signing_key_in(tmp_path)
+    first = (tmp_path / "signing-key.pem").read_bytes()
+    signing_key_in(tmp_path)
+    assert (tmp_path / "signing-key.pem").read_bytes() == first
+    assert (tmp_path / "signing-key.pem").stat().st_mode & 0o077 == 0
+
+
+def test_deploy_check_is_clean_under_production_settings(tmp_path):
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **signing_key_in(tmp_path)
+    )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 

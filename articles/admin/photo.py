@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from articles import imaging
+from articles.admin.credentials import credentials_note
 from articles.admin.thumbnails import rights_badge, thumbnail
 from articles.models import Article, Photo
 from articles.models.photos import LOCKED_FOR_WRITERS
@@ -63,6 +64,7 @@ class PhotoForm(forms.ModelForm):
             "source",
             "copyright_notice",
             "copyright_holder",
+            "ai_label",
             "licence",
             "licence_url",
             "usage_terms",
@@ -135,7 +137,15 @@ class PhotoAdmin(admin.ModelAdmin):
     list_display_links = ["list_thumbnail", "__str__"]
     list_filter = [RightsFilter, "licence", "source"]
     search_fields = ["caption", "alt_text", "credit", "creator", "source"]
-    readonly_fields = ["preview", "width", "height", "rights", "used_in", "change_history"]
+    readonly_fields = [
+        "preview",
+        "width",
+        "height",
+        "credentials",
+        "rights",
+        "used_in",
+        "change_history",
+    ]
     fieldsets = [
         (None, {"fields": ["image", "preview", ("width", "height"), "caption", "alt_text"]}),
         (
@@ -143,6 +153,8 @@ class PhotoAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "credit",
+                    "credentials",
+                    "ai_label",
                     "creator",
                     "source",
                     "copyright_notice",
@@ -183,6 +195,10 @@ class PhotoAdmin(admin.ModelAdmin):
     def preview(self, obj):
         # The focal-point script turns this into a picker for the two fields below.
         return thumbnail(obj, size=400, focal_point=True)
+
+    @admin.display(description="Content Credentials")
+    def credentials(self, obj):
+        return credentials_note(obj)
 
     @admin.display(description="Licence expiry")
     def rights(self, obj):

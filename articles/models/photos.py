@@ -1,4 +1,5 @@
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import PurePath
 
@@ -10,8 +11,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from articles import imaging
+from articles.credentials.reading import Credentials, read_credentials
 from articles.models.files import written_in_transaction
-from articles.models.renditions import Picture, embedded_metadata, make_renditions, planned
+from articles.models.renditions import (
+    Picture,
+    embedded_metadata,
+    make_renditions,
+    planned,
+    signing_key,
+    trust_anchors,
+)
 from articles.models.status import Status
 from articles.models.workflow import ChangeRecord
 from articles.validators import no_line_breaks
@@ -66,6 +75,11 @@ class PhotoQuerySet(models.QuerySet):
 
     def same_file_as(self, content_hash):
         return self.filter(content_hash=content_hash) if content_hash else self.none()
+
+
+class AILabel(models.TextChoices):
+    AI_GENERATED = "ai", "AI-generated image"
+    ILLUSTRATION = "illustration", "Illustration"
 
 
 @reversion.register()
@@ -142,6 +156,19 @@ class Photo(models.Model):
     focal_y = models.FloatField(
         "focal point down", default=0.5, help_text="0 = top edge, 1 = bottom edge."
     )
+    # What the file's C2PA manifest said when it arrived (articles.credentials.reading), read
+    # once: pages and the admin never open the file again.
+    content_credentials = models.JSONField(
+        "Content Credentials", default=dict, blank=True, editable=False
+    )
+    ai_label = models.CharField(
+        "AI label",
+        max_length=20,
+        choices=AILabel,
+        blank=True,
+        help_text="Shown to readers with the credit. Required before a picture whose Content "
+        "Credentials declare generative AI can go on a published story.",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -212,15 +239,20 @@ class Photo(models.Model):
             if self.image._committed:
                 with self.image.storage.open(self.image.name, "rb") as stored:
                     facts = _inspect(stored)
+                    credentials = _read_credentials(stored, facts)
             else:
                 # Not stored yet; the admin form has usually inspected it already.
                 facts = getattr(self.image.file, "image_facts", None) or _inspect(self.image)
+                credentials = _read_credentials(self.image, facts)
                 # Stored under the suffix of what the file is, not of what its name claims.
                 self.image.name = f"upload{facts.suffix}"
         except imaging.ImageRejected as error:
             raise ValidationError({"image": error.message}, code=error.code) from error
         self.width, self.height, self.content_hash = facts.width, facts.height, facts.content_hash
-        return self.fill_from(facts.metadata) if fill_empty_fields else []
+        self.content_credentials = credentials.as_json() if credentials else {}
+        if not fill_empty_fields:
+            return []
+        return self.fill_from(_signed_metadata(facts.metadata, credentials))
 
     def fill_from(self, metadata):
         """Copy what the file says into the fields left empty: what an editor typed wins."""
@@ -235,6 +267,42 @@ class Photo(models.Model):
     @property
     def credit_line(self):
         return format_credit(self.credit)
+
+    @property
+    def credentials(self):
+        """The Content Credentials the file arrived with, in summary; None without any."""
+        return Credentials.from_json(self.content_credentials)
+
+    def provenance(self):
+        """For readers: who made the picture and what we did to it, as (label, text) pairs."""
+        made = self.creator.strip()
+        if self.credit.strip():
+            made = f"{made} ({self.credit.strip()})" if made else self.credit.strip()
+        facts = [("Made by", made)] if made else []
+        credentials = self.credentials
+        if credentials and credentials.is_trusted:
+            facts.append(("Signed by", credentials.summary().removeprefix("Signed by ")))
+        elif credentials:
+            facts.append(("Signed by", "Credentials came with the file but could not be verified"))
+        if self.ai_label:
+            facts.append(("Label", self.get_ai_label_display()))
+        facts.append(
+            ("What we did", "Resized and re-encoded for the web; cropped to fit some layouts")
+        )
+        if key := signing_key():
+            facts.append(
+                (
+                    "Our signature",
+                    f"Each of our files carries Content Credentials signed by {key.organisation},"
+                    " naming the original we received",
+                )
+            )
+        return facts
+
+    def needs_ai_label(self):
+        """Whether its credentials declare generative AI and no editor has labelled it yet."""
+        credentials = self.credentials
+        return bool(credentials and credentials.is_ai_generated and not self.ai_label)
 
     def is_usable(self, now=None):
         return self.rights_expire_at is None or self.rights_expire_at > (now or timezone.now())
@@ -269,6 +337,11 @@ class Photo(models.Model):
         if not self.is_usable(now):
             day = date_format(timezone.localtime(self.rights_expire_at), "j F Y")
             problems.append(f"licence expired on {day}")
+        if self.needs_ai_label():
+            problems.append(
+                "its Content Credentials declare it AI-generated: label it "
+                '"AI-generated image" or "Illustration", or use another picture'
+            )
         return problems
 
     # Who may change it, and the record of every change.
@@ -352,6 +425,7 @@ class Photo(models.Model):
             ratio,
             sizes,
             settings.MEDIA_URL,
+            signing_key(),
         )
         try:
             return _PICTURES[key]
@@ -377,6 +451,24 @@ def _inspect(file):
         max_bytes=settings.NEWSROOM_MAX_UPLOAD_BYTES,
         max_pixels=settings.NEWSROOM_MAX_IMAGE_PIXELS,
     )
+
+
+def _read_credentials(file, facts):
+    return read_credentials(file, imaging.MIME_TYPES[facts.format], trust_anchors=trust_anchors())
+
+
+def _signed_metadata(metadata, credentials):
+    """The file's metadata, with the credit and creator of a trusted manifest in first place:
+    a signature proves who says so, where IPTC and XMP can be written by anyone.
+    """
+    if not (credentials and credentials.is_trusted):
+        return metadata
+    signed = {
+        "credit": credentials.credit or credentials.signer,
+        "creator": credentials.creator,
+        "copyright_notice": credentials.copyright_notice,
+    }
+    return replace(metadata, **{name: value for name, value in signed.items() if value})
 
 
 class PhotoChange(ChangeRecord):

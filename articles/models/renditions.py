@@ -9,7 +9,11 @@ with no query, however many photos it shows. Files are drawn when the photo is s
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
+from io import BytesIO
+from pathlib import PurePath
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils.functional import cached_property
@@ -17,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles import imaging
+from articles.credentials import signing
 from articles.models.files import written_in_transaction
 from articles.photometa import PhotoMetadata
 
@@ -170,6 +175,9 @@ def planned(photo, *, ratio=None, format=None):
     )
     box_width, box_height = box[2] - box[0], box[3] - box[1]
     signature = repr((RECIPE, box, embedded_metadata(photo)))
+    if key := signing_key():
+        # Signed files differ from unsigned ones, and from those of another certificate.
+        signature += f"|signed:{key.fingerprint}"
     key = hashlib.sha256(signature.encode()).hexdigest()[:12]
     # 128 bits of the file's hash name its folder: unique enough, and shorter URLs.
     parent = EXPIRING_FOLDER if photo.rights_expire_at else "renditions"
@@ -229,17 +237,74 @@ def _make_renditions(photo):
         }
         if to_draw:
             with storage.open(photo.image.name, "rb") as original:
-                for drawing, content in imaging.draw(original, to_draw, embedded_metadata(photo)):
-                    name = to_draw[drawing].file.name
-                    if _store(storage, name, content):
-                        written.append(name)
-                    drawn += 1
+                # Read once: drawn from, and named in each signed rendition's manifest.
+                content = original.read()
+            metadata = embedded_metadata(photo)
+            sign = _signer(photo, content, metadata)
+            for drawing, drawn_content in imaging.draw(BytesIO(content), to_draw, metadata):
+                name = to_draw[drawing].file.name
+                if _store(storage, name, sign(drawing, drawn_content)):
+                    written.append(name)
+                drawn += 1
         Rendition.objects.bulk_create(missing, ignore_conflicts=True)
     stale = have - wanted.keys()
     if stale:
         photo.renditions.filter(file__in=stale).delete()
         transaction.on_commit(lambda: _delete_unused(storage, stale))
     return drawn
+
+
+def signing_key():
+    """The newsroom's key for Content Credentials from settings; None when none is set."""
+    return _load_key(settings.NEWSROOM_C2PA_KEY, settings.NEWSROOM_C2PA_CERT)
+
+
+def trust_anchors():
+    """PEM text of the certificate authorities whose signers we trust, from settings."""
+    path = settings.NEWSROOM_C2PA_TRUST_ANCHORS
+    if not path:
+        return ""
+    with open(path, encoding="ascii") as anchors:
+        return anchors.read()
+
+
+@lru_cache(maxsize=4)
+def _load_key(key_path, certificate_path):
+    if not (key_path and certificate_path):
+        return None
+    with open(key_path, "rb") as key, open(certificate_path, "rb") as certificate:
+        return signing.SigningKey(key_pem=key.read(), certificate_pem=certificate.read())
+
+
+# An original's MIME type by the suffix it is stored under (photo_upload_to).
+_ORIGINAL_TYPES = {suffix: imaging.MIME_TYPES[format] for format, suffix in imaging.FORMATS.items()}
+
+
+def _signer(photo, original, metadata):
+    """A function from a drawing and its bytes to the bytes to store: signed when a key is
+    configured (docs/content-credentials.md), as drawn otherwise."""
+    key = signing_key()
+    if key is None:
+        return lambda drawing, content: content
+    name = PurePath(photo.image.name)
+    source = signing.Original(
+        content=original, mime_type=_ORIGINAL_TYPES.get(name.suffix, "image/jpeg"), title=name.name
+    )
+    full = (0, 0, photo.width, photo.height)
+    anchors = trust_anchors()
+
+    def sign(drawing, content):
+        return signing.sign(
+            content,
+            MIME_TYPES[drawing.format],
+            key=key,
+            original=source,
+            metadata=metadata,
+            cropped=drawing.box != full,
+            trust_anchors=anchors,
+        )
+
+    return sign
 
 
 def _store(storage, name, content):

@@ -21,7 +21,10 @@ class Command(BaseCommand):
                     # Editors may have left fields empty on purpose: don't fill them now.
                     photo.take_file_facts(fill_empty_fields=False)
                     Photo.objects.filter(pk=photo.pk).update(
-                        width=photo.width, height=photo.height, content_hash=photo.content_hash
+                        width=photo.width,
+                        height=photo.height,
+                        content_hash=photo.content_hash,
+                        content_credentials=photo.content_credentials,
                     )
                 drawn += make_renditions(photo)
             except ValidationError as error:
