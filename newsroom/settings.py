@@ -8,6 +8,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -277,7 +278,8 @@ _BODY_BLOCKS = html_tags(
 )
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
-        "js": ["articles/admin/body-blocks.js"],
+        # Resolved when the editor is drawn: a bare path would be taken as a module specifier.
+        "js": [static_lazy("articles/admin/body-blocks.js")],
         "extensions": {
             "TableCaption": _BODY_BLOCKS,
             "BodyPhoto": _BODY_BLOCKS,

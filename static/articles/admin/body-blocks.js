@@ -24,7 +24,7 @@ async function fetchJSON(url) {
 }
 
 // A dialog listing what a search finds; resolves with the chosen item or null.
-function chooser(editor, { title, label, url, describe }) {
+function chooser(editor, { title, search, url, describe }) {
   return new Promise((resolve) => {
     const input = crel("input", { type: "search", name: "q", size: 40 })
     const results = crel("ul", { className: "body-chooser-results" })
@@ -33,7 +33,7 @@ function chooser(editor, { title, label, url, describe }) {
     const dialog = crel("dialog", { className: "prose-editor-dialog body-chooser" }, [
       crel("form", {}, [
         crel("h3", { className: "prose-editor-dialog-title", textContent: title }),
-        crel("label", {}, [label, " ", input]),
+        crel("label", {}, [search, " ", input]),
         status,
         results,
         crel("div", { className: "prose-editor-dialog-buttons" }, [cancel]),
@@ -44,8 +44,8 @@ function chooser(editor, { title, label, url, describe }) {
     let chosen = null
     let asked = 0
 
-    async function search() {
-      const ask = ++asked
+    async function find() {
+      const question = ++asked
       let answer
       try {
         answer = await fetchJSON(`${url}?q=${encodeURIComponent(input.value.trim())}`)
@@ -53,7 +53,7 @@ function chooser(editor, { title, label, url, describe }) {
         status.textContent = gettext("The search failed: try again.")
         return
       }
-      if (ask !== asked) return // a later search has been asked meanwhile
+      if (question !== asked) return // a later search has been asked meanwhile
       results.textContent = ""
       status.textContent = answer.results.length ? "" : gettext("Nothing found.")
       for (const item of answer.results) {
@@ -74,13 +74,13 @@ function chooser(editor, { title, label, url, describe }) {
     let timer
     input.addEventListener("input", () => {
       clearTimeout(timer)
-      timer = setTimeout(search, 250)
+      timer = setTimeout(find, 250)
     })
     input.addEventListener("keydown", (event) => {
       if (event.key === "Enter") {
         event.preventDefault()
         clearTimeout(timer)
-        search()
+        find()
       }
     })
     cancel.addEventListener("click", () => dialog.close())
@@ -89,7 +89,7 @@ function chooser(editor, { title, label, url, describe }) {
       resolve(chosen)
     })
     dialog.showModal()
-    search()
+    find()
   })
 }
 
@@ -121,7 +121,7 @@ function storySummary(item) {
 
 // An atom block holding one reference (`attribute` on `tag`), shown by what the chooser
 // endpoint says of it.
-function referenceNode({ name, tag, attribute, kind, describe, icon, title, label }) {
+function referenceNode({ name, tag, attribute, kind, describe, icon, title, label, search, heading }) {
   return Node.create({
     name,
     group: "block",
@@ -157,7 +157,7 @@ function referenceNode({ name, tag, attribute, kind, describe, icon, title, labe
         const dom = crel("div", { className: `body-block body-block-${kind}` })
         dom.setAttribute("data-body-block", kind)
         dom.contentEditable = "false"
-        const caption = crel("span", { className: "body-block-kind", textContent: title })
+        const caption = crel("span", { className: "body-block-kind", textContent: heading })
         dom.append(caption, crel("span", { textContent: "…" }))
         fetchJSON(`${url}?id=${encodeURIComponent(node.attrs.ref)}`)
           .then((answer) => {
@@ -183,7 +183,7 @@ function referenceNode({ name, tag, attribute, kind, describe, icon, title, labe
         [`insert${name}`]:
           () =>
           ({ editor }) => {
-            chooser(editor, { title, label, url: this.options.url, describe }).then((item) => {
+            chooser(editor, { title, search, url: this.options.url, describe }).then((item) => {
               if (item) {
                 editor
                   .chain()
@@ -217,6 +217,8 @@ export const BodyPhoto = referenceNode({
   icon: "add_photo_alternate",
   title: gettext("Insert a photo from the library"),
   label: gettext("Photo"),
+  heading: gettext("Photo from the library"),
+  search: gettext("Search photos by caption, credit or number"),
 })
 
 export const StoryLink = referenceNode({
@@ -228,6 +230,8 @@ export const StoryLink = referenceNode({
   icon: "article",
   title: gettext("Insert a link to one of our stories"),
   label: gettext("Story"),
+  heading: gettext("Related story, shown as a card"),
+  search: gettext("Search stories by headline or number"),
 })
 
 // A table's caption, kept as an attribute the reader's page turns into <caption>.
