@@ -33,14 +33,29 @@ def test_the_photo_chooser_answers_bad_ids_with_nothing(login, writer, make_phot
     assert results(login(writer).get(PHOTOS, question)) == []
 
 
-def test_the_story_chooser_finds_stories_in_any_state_and_says_which(login, writer, make_article):
+def test_the_story_chooser_finds_stories_in_any_state_and_says_which(login, editor, make_article):
     make_article(headline="Harbour reopens")
     make_article(headline="Harbour plans", status=Status.DRAFT, publish_at=None)
-    found = results(login(writer).get(STORIES, {"q": "harbour"}))
+    found = results(login(editor).get(STORIES, {"q": "harbour"}))
     assert {(r["label"], r["state"]) for r in found} == {
         ("Harbour reopens", "Published"),
         ("Harbour plans", "Draft"),
     }
+
+
+def test_a_writer_finds_published_stories_and_their_own_not_others_drafts(
+    login, writer, make_user, make_article
+):
+    make_article(headline="Harbour reopens")
+    mine = make_article(headline="Harbour mine", status=Status.DRAFT, publish_at=None)
+    mine.byline_set.all().delete()
+    mine.created_by = writer
+    mine.save()
+    theirs = make_article(headline="Harbour theirs", status=Status.DRAFT, publish_at=None)
+    client = login(writer)
+    found = {r["label"] for r in results(client.get(STORIES, {"q": "harbour"}))}
+    assert found == {"Harbour reopens", "Harbour mine"}
+    assert results(client.get(STORIES, {"id": theirs.pk})) == []
 
 
 @pytest.mark.parametrize("url", [PHOTOS, STORIES])

@@ -49,7 +49,9 @@ class BodyBlocksMixin:
     def choose_story_view(self, request):
         if not request.user.has_perm("articles.view_article"):
             raise PermissionDenied
-        stories = Article.objects.chosen_by(**chosen(request)).only(
+        # A writer learns nothing here of other writers' drafts.
+        stories = Article.objects.known_to(request.user).chosen_by(**chosen(request))
+        stories = stories.only(
             "headline", "status", "publish_at", "embargo_until", "changes_requested_at"
         )[:CHOICES]
         return JsonResponse(

@@ -92,6 +92,15 @@ class ArticleQuerySet(models.QuerySet):
             "-publish_at", "-pk"
         )
 
+    def known_to(self, user):
+        """The stories `user` may know of: every one for those who may edit any, else those
+        readers see and their own (what their story preview allows them)."""
+        if user.has_perm("articles.edit_any_article"):
+            return self
+        public = Article.objects.published().values("pk")
+        own = Article.objects.written_by(user).values("pk")
+        return self.filter(models.Q(pk__in=public) | models.Q(pk__in=own))
+
     def editorial(self):
         """Stories the newsroom chose to tell: everything but sponsored content."""
         return self.exclude(label=Label.SPONSORED)
