@@ -1,7 +1,8 @@
 """RSS 2.0 and Atom feeds for the whole site, each section and each tag.
 
-Both formats carry the lead photo as Media RSS (`media:content` with its credit and
-copyright): RSS allows only one enclosure per item, and enclosures carry no credit at all.
+Both formats carry the lead photo, then the photos in the body, as Media RSS (`media:content`
+with its credit and copyright): RSS allows only one enclosure per item, and enclosures carry no
+credit at all.
 Feeds are kept whole by the page cache (`public_page` in articles/urls.py), like pages.
 """
 
@@ -10,12 +11,13 @@ import io
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator, timezone
 from django.utils.html import escape
 
-from articles.models import Article, Section
+from articles.models import Article, BodyPhoto, Section
 from articles.models.article import bylines_prefetch
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -24,7 +26,7 @@ FEED_SIZE = 50
 
 
 class MediaFeedMixin:
-    """Writes an item's `photo` (from the Feed's item_extra_kwargs) as Media RSS."""
+    """Writes an item's `photos` (from the Feed's item_extra_kwargs) as Media RSS."""
 
     def write(self, outfile, encoding):
         # Written into the response directly, the XML writer makes one write per tag and text,
@@ -35,9 +37,10 @@ class MediaFeedMixin:
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
-        photo = item.get("photo")
-        if not photo:
-            return
+        for photo in item.get("photos", ()):
+            self.add_photo_element(handler, photo)
+
+    def add_photo_element(self, handler, photo):
         attributes = {
             "url": photo["url"],
             "medium": "image",
@@ -102,7 +105,12 @@ class LatestStoriesFeed(Feed):
             .select_related("section", "lead_photo")
             .defer("body")
             .with_last_modified()
-            .prefetch_related(bylines_prefetch(), "tags")[:FEED_SIZE]
+            .prefetch_related(
+                bylines_prefetch(),
+                "tags",
+                # The body stays in the database: its photos are read from their uses.
+                Prefetch("body_photos", BodyPhoto.objects.select_related("photo")),
+            )[:FEED_SIZE]
         )
 
     def title(self, obj):
@@ -154,26 +162,33 @@ class LatestStoriesFeed(Feed):
         return article.copyright_line
 
     def item_extra_kwargs(self, article):
-        photo = article.public_lead_photo
-        picture = photo.syndication_rendition if photo else None
+        now = timezone.now()
+        lead = article.public_lead_photo
+        inline = [use.photo for use in article.body_photos.all()]
+        shown = [lead] if lead else []
+        shown += [p for p in inline if p.pk != getattr(lead, "pk", None) and p.is_usable(now)]
+        photos = [media for photo in shown if (media := self.media_of(photo))]
+        return {"photos": photos} if photos else {}
+
+    def media_of(self, photo):
+        """A photo's shared rendition, credit and rights for Media RSS; None without one."""
+        picture = photo.syndication_rendition
         if picture is None:
-            return {}
+            return None
         copyright = photo.copyright_notice or (
             f"© {photo.copyright_holder}" if photo.copyright_holder else ""
         )
         return {
-            "photo": {
-                # Relative to the site unless media live elsewhere (a CDN).
-                "url": self.request.build_absolute_uri(picture.url),
-                "type": picture.mime_type,
-                "width": picture.width,
-                "height": picture.height,
-                "credit": photo.credit,
-                "creator": photo.creator,
-                "copyright": copyright,
-                "licence": photo.get_licence_display(),
-                "licence_url": photo.licence_url,
-            },
+            # Relative to the site unless media live elsewhere (a CDN).
+            "url": self.request.build_absolute_uri(picture.url),
+            "type": picture.mime_type,
+            "width": picture.width,
+            "height": picture.height,
+            "credit": photo.credit,
+            "creator": photo.creator,
+            "copyright": copyright,
+            "licence": photo.get_licence_display(),
+            "licence_url": photo.licence_url,
         }
 
 

@@ -69,6 +69,7 @@ def story_names(pk, *, section_ids=()):
         f"card:{pk}",
         f"brief:{pk}",
         "stories",
+        *linking_names(pk),
         *(f"list:section:{section_id}" for section_id in section_ids if section_id),
         *(f"list:tag:{tag_id}" for tag_id in tags.values_list("tag_id", flat=True)),
         *(f"list:author:{author}" for author in authors),
@@ -95,7 +96,7 @@ def _story_saved(sender, instance, raw=False, **kwargs):
     if was != is_ or differs & LISTS_BY:
         names = story_names(pk, section_ids={after["section_id"], before and before["section_id"]})
     elif differs & BRIEF_BY:
-        names |= {f"card:{pk}", f"brief:{pk}"}
+        names |= {f"card:{pk}", f"brief:{pk}", *linking_names(pk)}
     elif differs & CARD_BY:
         names.add(f"card:{pk}")
     tell(names)
@@ -105,6 +106,11 @@ def _story_saved(sender, instance, raw=False, **kwargs):
 def _story_deleted(sender, instance, **kwargs):
     if Article.objects.published().filter(pk=instance.pk).exists():
         tell(story_names(instance.pk, section_ids=[instance.section_id]))
+
+
+def linking_names(pk):
+    """The pages of public stories whose bodies link to story `pk` as a card."""
+    return _stories_showing(Article.objects.filter(body_links__story_id=pk))
 
 
 def _if_public(article_id, *names):
@@ -177,12 +183,17 @@ def _photo_saved(sender, instance, **kwargs):
 
 def photo_names(photo_ids):
     """The names of the public stories showing those photos: as lead (pages and cards), or in
-    their galleries (pages)."""
+    their galleries or bodies, or as the lead of a story their bodies link to (pages)."""
     if not photo_ids:
         return set()
     leads = Article.objects.filter(lead_photo__in=photo_ids)
-    in_gallery = Article.objects.filter(photos__photo__in=photo_ids)
-    return _stories_showing(leads, each=("story", "card", "brief")) | _stories_showing(in_gallery)
+    in_page = Article.objects.filter(
+        Q(photos__photo__in=photo_ids)
+        | Q(body_photos__photo__in=photo_ids)
+        # A story linked as a card inside another's body shows its lead photo there.
+        | Q(body_links__story__lead_photo__in=photo_ids)
+    )
+    return _stories_showing(leads, each=("story", "card", "brief")) | _stories_showing(in_page)
 
 
 @receiver([post_save, post_delete], sender=Alert)

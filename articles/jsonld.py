@@ -105,9 +105,15 @@ def news_article(article, *, absolute):
     keywords = sorted((tag.name for tag in article.tag_list), key=str.lower)
     if keywords:
         data["keywords"] = keywords
-    photo = article.public_lead_photo
-    if photo and (image := image_object(photo, absolute=absolute)):
-        data["image"] = image
+    # The lead photo first (the one search engines show), then each photo in the body.
+    lead = article.public_lead_photo
+    photos = [lead] if lead else []
+    photos += [photo for photo in article.public_inline_photos() if photo != lead]
+    images = [image for photo in photos if (image := image_object(photo, absolute=absolute))]
+    if len(images) == 1:
+        data["image"] = images[0]
+    elif images:
+        data["image"] = images
     corrections = [
         {
             "@type": "CorrectionComment",

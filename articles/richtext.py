@@ -1,6 +1,19 @@
-"""The rich-text allow-list: what the editor may produce is exactly what readers may receive."""
+"""The rich-text allow-list: what the editor may produce is exactly what readers may receive.
 
-from django_prose_editor.fields import create_sanitizer
+Beyond text, a body holds blocks (docs/architecture.md, "Story bodies"): tables, pull quotes
+(a blockquote of class "pull-quote"), and references drawn at read time by articles.bodies:
+`<figure data-photo="42">` (a library photo) and `<aside data-story="7">` (one of our stories).
+Their editor side is static/articles/admin/body-blocks.js, registered with the allow-list of
+each in settings (DJANGO_PROSE_EDITOR_EXTENSIONS, django-prose-editor's extension mechanism).
+References carry an id and nothing else: no file address, no headline, nothing that could go
+stale or be forged.
+"""
+
+import nh3
+from django.urls import reverse_lazy
+from django_prose_editor.config import allowlist_from_extensions, expand_extensions
+
+PULL_QUOTE = "pull-quote"
 
 BODY_EXTENSIONS = {
     "Bold": True,
@@ -12,6 +25,34 @@ BODY_EXTENSIONS = {
     "Blockquote": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "NodeClass": {"cssClasses": {"blockquote": [{"className": PULL_QUOTE, "title": "Pull quote"}]}},
+    "TableCaption": True,
+    # Where each block's chooser asks (articles.admin.body_blocks).
+    "BodyPhoto": {"url": reverse_lazy("admin:articles_article_choose_photos")},
+    "StoryLink": {"url": reverse_lazy("admin:articles_article_choose_stories")},
 }
 
-sanitize_body = create_sanitizer(BODY_EXTENSIONS)
+
+def body_allowlist():
+    """nh3's arguments for bodies: the extensions' allow-list, with blockquotes allowed the
+    pull-quote class only (NodeClass would allow a blockquote any class at all)."""
+    allowed = allowlist_from_extensions(expand_extensions(BODY_EXTENSIONS))
+    allowed["attributes"]["blockquote"].discard("class")
+    allowed.setdefault("allowed_classes", {})["blockquote"] = {PULL_QUOTE}
+    return allowed
+
+
+_cleaner = None
+
+
+def sanitize_body(html):
+    """The body as readers may receive it; an editor's empty paragraph is empty."""
+    global _cleaner
+    if _cleaner is None:  # settings (the extension mechanism) must be ready first
+        _cleaner = nh3.Cleaner(**body_allowlist())
+    cleaned = _cleaner.clean(html or "")
+    return "" if cleaned in {"<p></p>", ""} else cleaned

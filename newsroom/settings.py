@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -267,6 +269,24 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# The story body's own blocks (articles/richtext.py): the editor's module, and what each
+# block may carry through the sanitiser.
+_BODY_BLOCKS = html_tags(
+    ["figure", "aside"],
+    {"figure": ["data-photo"], "aside": ["data-story"], "table": ["data-caption"]},
+)
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        # Resolved when the editor is drawn: a bare path would be taken as a module specifier.
+        "js": [static_lazy("articles/admin/body-blocks.js")],
+        "extensions": {
+            "TableCaption": _BODY_BLOCKS,
+            "BodyPhoto": _BODY_BLOCKS,
+            "StoryLink": _BODY_BLOCKS,
+        },
+    }
+]
 
 # Login throttling: after AXES_FAILURE_LIMIT failed logins for one username from one address,
 # that pair is locked out for AXES_COOLOFF_MINUTES.

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
+from articles.admin.body_blocks import BodyBlocksMixin
 from articles.admin.budget import BudgetAdminMixin
 from articles.admin.filters import PublishedYearFilter
 from articles.admin.forms import ArticleForm
@@ -71,6 +72,7 @@ class ArticlePhotoInline(StoryPartInline):
 
 @admin.register(Article)
 class ArticleAdmin(
+    BodyBlocksMixin,
     WorkingCopyAdminMixin,
     StoryPhotoRights,
     PhotoDeskAdminMixin,

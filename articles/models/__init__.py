@@ -1,6 +1,7 @@
 from articles.models.addresses import FormerSlug
 from articles.models.alerts import Alert, AlertChange
 from articles.models.article import Article, ArticleQuerySet, Byline, Status
+from articles.models.bodies import BodyLink, BodyPhoto
 from articles.models.fronts import Area, Fill, Front, Layout, Slot, Style, front_areas
 from articles.models.labels import Label
 from articles.models.notes import StoryNote
@@ -26,6 +27,8 @@ __all__ = [
     "ArticleQuerySet",
     "AuditEntry",
     "Author",
+    "BodyLink",
+    "BodyPhoto",
     "Byline",
     "ChecklistError",
     "Correction",

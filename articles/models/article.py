@@ -13,9 +13,12 @@ from django.utils.text import get_text_list
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from articles import bodies
 from articles.models.assignments import Assignment
+from articles.models.bodies import keep_body_uses
 from articles.models.labels import Label
 from articles.models.locking import EditLocking
+from articles.models.photos import Photo, chosen_by
 from articles.models.stamps import stamped_by
 from articles.models.status import Status
 from articles.models.workflow import EditorialWorkflow
@@ -80,6 +83,23 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED, publish_at__lte=now).filter(
             models.Q(embargo_until__isnull=True) | models.Q(embargo_until__lte=now)
         )
+
+    def chosen_by(self, *, words="", pk=None):
+        """What the body editor's story chooser finds, newest first: one story by id, else
+        stories whose headline holds the words. Any state: readers see a link only once it
+        is published (Article.linked_stories)."""
+        return chosen_by(self, words=words, pk=pk, fields=("headline",)).order_by(
+            "-publish_at", "-pk"
+        )
+
+    def known_to(self, user):
+        """The stories `user` may know of: every one for those who may edit any, else those
+        readers see and their own (what their story preview allows them)."""
+        if user.has_perm("articles.edit_any_article"):
+            return self
+        public = Article.objects.published().values("pk")
+        own = Article.objects.written_by(user).values("pk")
+        return self.filter(models.Q(pk__in=public) | models.Q(pk__in=own))
 
     def editorial(self):
         """Stories the newsroom chose to tell: everything but sponsored content."""
@@ -329,7 +349,9 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
         help_text="One or two sentences under the headline; also the summary in feeds and "
         "search results.",
     )
-    body = ProseEditorField(config={"extensions": BODY_EXTENSIONS}, sanitize=True, blank=True)
+    body = ProseEditorField(
+        config={"extensions": BODY_EXTENSIONS}, sanitize=sanitize_body, blank=True
+    )
     section = models.ForeignKey(
         "articles.Section",
         null=True,
@@ -468,10 +490,13 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
         story = super().from_db(db, field_names, values, **kwargs)
         # The slug as saved: a story readers have seen keeps answering at it (FormerSlug).
         story._saved_slug = story.__dict__.get("slug")
+        # The body as saved: its photos and links are written again only when it changes.
+        story._saved_body = story.__dict__.get("body")
         return story
 
-    # None until the story is saved or loaded with its slug.
+    # None until the story is saved or loaded with its slug, or its body.
     _saved_slug = None
+    _saved_body = None
 
     def save(self, *args, **kwargs):
         # The admin sanitises through the form field; imports and scripts come through here.
@@ -481,17 +506,30 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = [*kwargs["update_fields"], "version"]
-        if left := self._left_slug(kwargs.get("update_fields")):
+        update_fields = kwargs.get("update_fields")
+        left, body_moved = self._left_slug(update_fields), self._body_moved(update_fields)
+        if left or body_moved:
             with transaction.atomic(using=kwargs.get("using")):
                 super().save(*args, **kwargs)
-                self.former_slugs.update_or_create(
-                    slug=left, defaults={"replaced_at": timezone.now()}
-                )
-                # Back at a slug it had before: that one is current again, not former.
-                self.former_slugs.filter(slug=self.slug).delete()
+                if left:
+                    self.former_slugs.update_or_create(
+                        slug=left, defaults={"replaced_at": timezone.now()}
+                    )
+                    # Back at a slug it had before: that one is current again, not former.
+                    self.former_slugs.filter(slug=self.slug).delete()
+                if body_moved:
+                    keep_body_uses(self)
         else:
             super().save(*args, **kwargs)
-        self._saved_slug = self.slug
+        self._saved_slug, self._saved_body = self.slug, self.body
+
+    def _body_moved(self, update_fields):
+        """Whether this save may change which photos and stories the body shows."""
+        if update_fields is not None and "body" not in update_fields:
+            return False
+        if self._state.adding:
+            return bool(bodies.photo_ids(self.body) or bodies.story_ids(self.body))
+        return self._saved_body is None or self._saved_body != self.body
 
     def _left_slug(self, update_fields):
         """The slug this save leaves, if readers have seen the story at it; else None."""
@@ -575,6 +613,32 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
         now = timezone.now()
         uses = self.photos.select_related("photo").exclude(photo_id=self.lead_photo_id)
         return [use for use in uses if use.photo.is_usable(now)]
+
+    @property
+    def inline_photos(self):
+        """The library photos the body shows, by id: one query, none for a body without;
+        asked again only when the body names other photos."""
+        ids = bodies.photo_ids(self.body)
+        if (kept := self.__dict__.get("_inline_photos")) is None or kept[0] != ids:
+            kept = self._inline_photos = (ids, Photo.objects.in_bulk(ids) if ids else {})
+        return kept[1]
+
+    def public_inline_photos(self):
+        """The body's photos readers may see now, in body order (structured data, feeds)."""
+        now = timezone.now()
+        photos = (self.inline_photos.get(pk) for pk in bodies.photo_ids(self.body))
+        return [photo for photo in photos if photo and photo.image and photo.is_usable(now)]
+
+    @property
+    def linked_stories(self):
+        """The stories the body links to that readers may see, by id, ready to draw as cards:
+        one query, none for a body without. An unpublished, withdrawn or embargoed story is
+        simply not there."""
+        ids = [pk for pk in bodies.story_ids(self.body) if pk != self.pk]
+        if (kept := self.__dict__.get("_linked_stories")) is None or kept[0] != ids:
+            found = type(self).objects.published().cards().in_bulk(ids) if ids else {}
+            kept = self._linked_stories = (ids, found)
+        return kept[1]
 
     @cached_property
     def tag_list(self):

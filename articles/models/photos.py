@@ -1,6 +1,8 @@
+import operator
 import uuid
 from dataclasses import replace
 from datetime import timedelta
+from functools import reduce
 from pathlib import PurePath
 
 import reversion
@@ -33,6 +35,21 @@ LOCKED_FOR_WRITERS = (
     "a new file, credit or licence date would change what readers see, or are about to see, "
     "without review. Ask an editor, or upload a new photo for your draft."
 )
+
+
+def chosen_by(queryset, *, words, pk, fields):
+    """A chooser's answer: the row with id `pk` (or `words` that are a number), else rows with
+    every word in one of `fields`; nothing for an id that is not one."""
+    words = words.strip()
+    if pk is None and words.isdigit():
+        pk = words
+    if pk is not None:
+        return queryset.filter(pk=pk) if str(pk).isdigit() and int(pk) < 2**31 else queryset.none()
+    for word in words.split()[:10]:
+        queryset = queryset.filter(
+            reduce(operator.or_, (models.Q(**{f"{field}__icontains": word}) for field in fields))
+        )
+    return queryset
 
 
 def format_credit(credit: str) -> str:
@@ -68,10 +85,19 @@ class PhotoQuerySet(models.QuerySet):
         )
 
     def used_in(self, article):
-        """The story's photos: its lead and its gallery."""
+        """The story's photos: its lead, its gallery and those in its body."""
         return self.filter(
-            models.Q(lead_of=article) | models.Q(article_uses__article=article)
+            models.Q(lead_of=article)
+            | models.Q(article_uses__article=article)
+            | models.Q(body_uses__article=article)
         ).distinct()
+
+    def chosen_by(self, *, words="", pk=None):
+        """What the body editor's photo chooser finds: one photo by id (`pk`, or `words` that
+        are a number), else photos whose caption, credit or alt text holds the words."""
+        return chosen_by(
+            self, words=words, pk=pk, fields=("caption", "credit", "alt_text", "creator")
+        )
 
     def same_file_as(self, content_hash):
         return self.filter(content_hash=content_hash) if content_hash else self.none()
@@ -379,12 +405,14 @@ class Photo(models.Model):
         return self
 
     def stories(self):
-        """Every story that shows this photo, as its lead or in its gallery."""
+        """Every story that shows this photo, as its lead, in its gallery or in its body."""
         # Imported here: the article module may well import this one (publish checks).
         from articles.models.article import Article
 
         return Article.objects.filter(
-            models.Q(lead_photo=self) | models.Q(photos__photo=self)
+            models.Q(lead_photo=self)
+            | models.Q(photos__photo=self)
+            | models.Q(body_photos__photo=self)
         ).distinct()
 
     def rendition(self, width, ratio=None, format="jpeg"):

@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from articles import bodies
 from articles.models.stamps import stamped_by
 from articles.models.status import Status
 
@@ -189,6 +190,12 @@ class EditorialWorkflow(models.Model):
         ]
         for name, photo in self.photos_for_checklist(photos):
             problems += [f"{name} “{photo}”: {problem}" for problem in photo.publish_problems(now)]
+        found = self.inline_photos
+        problems += [
+            f"inline photo #{pk}: not in the photo library; choose another or take it out"
+            for pk in bodies.photo_ids(self.body)
+            if pk not in found
+        ]
         return problems
 
     def photos_for_checklist(self, photos=None):
@@ -198,6 +205,10 @@ class EditorialWorkflow(models.Model):
             photos = [use.photo for use in self.photos.select_related("photo")]
         for photo in photos or []:
             yield "photo", photo
+        # The body as it stands (typed, on the story screen), not its saved uses.
+        for pk in bodies.photo_ids(self.body):
+            if pk in self.inline_photos:
+                yield "inline photo", self.inline_photos[pk]
 
     # Transitions.
 
