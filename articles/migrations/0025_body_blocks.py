@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0023_fronts'),
+        ('articles', '0024_content_credentials'),
     ]
 
     operations = [
