@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, Photo, Status
+from articles.models import Article, Author, Photo, Status
 from articles.wire.importer import WireIdentity, WireRefused, save_wire_story
 from articles.wire.parser import WireStory
 from tests.conftest import jpeg_bytes, with_iptc
@@ -476,3 +476,60 @@ def test_an_imported_story_goes_through_the_fields_validators(db):
     with pytest.raises(WireRefused, match="headline: Keep this to one line"):
         save_wire_story(story, identity=identity, digest="0" * 64)
     assert not Article.objects.exists()
+
+
+def test_provenance_keeps_the_feed_the_agency_and_the_service(db, tmp_path):
+    folder = tmp_path / "vygr"
+    folder.mkdir()
+    (folder / "story.txt").write_text(
+        "SEOUL, Sept 13 (Reuters) - Kim met Putin.\n"
+        "© Copyright 2025. All Rights Reserved Powered by Vygr Media.\n"
+    )
+    run(folder)
+    story = Article.objects.get()
+    assert story.wire_feed == "vygr"
+    assert story.agency == "Reuters"
+    assert story.syndication_service == "Vygr Media"
+    assert story.source == "Reuters"
+
+
+def test_copy_naming_no_writer_is_bylined_to_its_agency(db, tmp_path):
+    path = tmp_path / "storm.txt"
+    path.write_text("SEOUL, Sept 13 (Reuters) - A storm closed the ports.\n")
+    run(path)
+    path2 = tmp_path / "quake.txt"
+    path2.write_text("TOKYO (Reuters) - A quake shook the city.\n")
+    run(path2)
+    reuters = Author.objects.get()
+    assert reuters.name == "Reuters" and reuters.is_agency
+    assert [story.byline_text for story in Article.objects.all()] == ["Reuters", "Reuters"]
+
+
+def test_a_named_writer_is_the_byline_not_the_agency(db, tmp_path):
+    path = tmp_path / "storm.txt"
+    path.write_text(STORY)
+    run(path)
+    assert Article.objects.get().byline_text == "Jane Doe and John Roe"
+    assert not Author.objects.filter(is_agency=True).exists()
+
+
+def test_the_seed_story_goes_through_review_with_its_service_as_byline(db, editor, make_section):
+    run(SEED)
+    story = Article.objects.get()
+    assert story.byline_text == "Vygr Media"
+    assert story.bylines[0].is_agency
+    assert "it needs at least one byline" not in story.publish_problems()
+    story.standfirst = "Kim and Putin met."
+    story.section = make_section()
+    story.save()
+    story.submit(by=editor)
+    assert Article.objects.get().status == Status.IN_REVIEW
+
+
+def test_editors_see_the_provenance_in_the_admin(db, editor_client):
+    run(SEED)
+    story = Article.objects.get()
+    page = editor_client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
+    assert "Syndication service" in page and "Vygr Media" in page
+    authors = editor_client.get("/admin/articles/author/?is_agency__exact=1").content.decode()
+    assert "Vygr Media" in authors

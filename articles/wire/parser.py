@@ -10,6 +10,7 @@ and the dateline is only looked for in a short prefix, so huge or hostile input 
 import codecs
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 
 class WireError(ValueError):
@@ -34,6 +35,20 @@ class WireStory:
     paragraphs: tuple[str, ...]
     photo_credits: tuple[str, ...]
     copyright: Copyright | None
+    agency: str = ""  # named in the dateline: "(Reuters)"
+    service: str = ""  # the syndication service the copy came through: "Powered by Vygr Media"
+    # What richer formats (ninjs, NITF) carry besides; plain text has none of it.
+    body: str = ""  # HTML, not yet sanitised; when empty, the paragraphs are the body
+    standfirst: str = ""
+    subjects: tuple[str, ...] = ()
+    embargo_until: datetime | None = None
+    usage_terms: str = ""
+    key: str = ""  # the agency's own id for the story (ninjs uri, NITF doc-id)
+
+    @property
+    def credited_to(self):
+        """Who the story is bylined to when it names no writer: the agency, else the service."""
+        return self.agency or self.service
 
 
 HEADLINE_MAX_CHARS = 150
@@ -131,6 +146,8 @@ def parse(data: bytes) -> WireStory:
         paragraphs=tuple(paragraphs),
         photo_credits=tuple(dict.fromkeys(credits)),
         copyright=copyright,
+        agency=agency,
+        service=copyright.provider if copyright else "",
     )
 
 
