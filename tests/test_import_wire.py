@@ -1,3 +1,4 @@
+import json
 import os
 from pathlib import Path
 
@@ -533,3 +534,84 @@ def test_editors_see_the_provenance_in_the_admin(db, editor_client):
     assert "Syndication service" in page and "Vygr Media" in page
     authors = editor_client.get("/admin/articles/author/?is_agency__exact=1").content.decode()
     assert "Vygr Media" in authors
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.mark.parametrize("name", ["ninjs/storm-3.1.json", "nitf/storm.xml"])
+def test_ninjs_and_nitf_import_through_the_same_path(db, tmp_path, name):
+    feed = tmp_path / "reuters"
+    feed.mkdir()
+    (feed / Path(name).name).write_bytes((DATA / name).read_bytes())
+    _out, err, failure = run(feed)
+    assert failure is None, err
+    story = Article.objects.get()
+    assert story.status == Status.DRAFT
+    assert story.headline == "Storm closes ports along the coast"
+    assert story.byline_text == "Jane Doe and John Roe"
+    assert story.dateline == "SEOUL"
+    assert story.standfirst == "Ports will reopen on Friday."
+    # Sanitised as the editor's own HTML is: no script, no event handler.
+    assert "<script" not in story.body and "onclick" not in story.body
+    assert "Officials said they would reopen." in story.body
+    assert sorted(tag.name for tag in story.tags.all()) == ["Shipping", "Weather"]
+    assert story.embargo_until.year == 2099
+    assert story.usage_terms == "Not for use in Japan."
+    assert story.copyright_holder == "Reuters" and story.copyright_year == 2025
+    assert (story.agency, story.syndication_service) == ("Reuters", "Vygr Media")
+    assert story.lead_photo.credit == "Reuters/Kim Lee"
+    assert story.wire_feed == "reuters"
+    assert story.wire_key in {"urn:newsml:example.com:20250913:storm", "RTR-2025-0913-001"}
+
+
+def test_an_embargoed_wire_story_stays_hidden_once_published(db, tmp_path, editor, make_section):
+    (tmp_path / "storm.json").write_bytes((DATA / "ninjs/storm-3.1.json").read_bytes())
+    run(tmp_path)
+    story = Article.objects.get()
+    story.section = make_section()
+    story.save()
+    story.submit(by=editor)
+    story.approve(by=editor)
+    Photo.objects.update(image="x.jpg", alt_text="Ports")
+    story.refresh_from_db()
+    story.publish(by=editor)
+    assert not Article.objects.published().exists()
+
+
+def test_a_new_version_under_another_name_updates_the_same_draft(db, tmp_path):
+    item = json.loads((DATA / "ninjs/storm-3.1.json").read_text())
+    (tmp_path / "storm-v1.json").write_text(json.dumps(item))
+    run(tmp_path / "storm-v1.json")
+    item["headlines"][0]["value"] = "Storm closes every port"
+    (tmp_path / "storm-v2.json").write_text(json.dumps(item))
+    out, _err, _failure = run(tmp_path / "storm-v2.json")
+    assert "updated" in out
+    assert Article.objects.get().headline == "Storm closes every port"
+
+
+def test_the_same_agency_id_from_two_feeds_is_two_stories(db, tmp_path):
+    for feed in ("reuters", "vygr"):
+        (tmp_path / feed).mkdir()
+        (tmp_path / feed / "storm.json").write_bytes((DATA / "ninjs/storm-3.1.json").read_bytes())
+    run(tmp_path / "reuters", tmp_path / "vygr")
+    assert sorted(Article.objects.values_list("wire_feed", flat=True)) == ["reuters", "vygr"]
+
+
+def test_unsafe_xml_is_refused_and_nothing_is_written(db, tmp_path):
+    (tmp_path / "bomb.xml").write_bytes((DATA / "nitf/bomb.xml").read_bytes())
+    (tmp_path / "storm.xml").write_bytes((DATA / "nitf/storm.xml").read_bytes())
+    _out, err, failure = run(tmp_path)
+    assert "bomb.xml: unsafe XML refused: it declares entities" in err
+    assert failure == "1 of 2 files failed to import."
+    assert list(Article.objects.values_list("headline", flat=True)) == [
+        "Storm closes ports along the coast"
+    ]
+
+
+def test_markup_that_sanitises_to_nothing_is_refused(db, tmp_path):
+    item = {"uri": "urn:x", "bodies": [{"contentType": "text/html", "value": "<script>x</script>"}]}
+    (tmp_path / "empty.json").write_text(json.dumps(item))
+    _out, err, _failure = run(tmp_path / "empty.json")
+    assert "no body text left once its markup was made safe" in err
+    assert not Article.objects.exists()

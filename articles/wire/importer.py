@@ -1,7 +1,7 @@
 """A parsed wire story into the models: one story, its bylines and its credited photos."""
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import reversion
@@ -49,6 +49,11 @@ class WireIdentity:
             if not name.isprintable() or _undecodable(name):
                 raise WireRefused(f"{name!r} is not a printable UTF-8 name")
         return identity
+
+    def of_story(self, story):
+        """Known by the agency's own id when the story carries one (ninjs uri, NITF doc-id):
+        a new version under another file name is the same story."""
+        return replace(self, key=story.key) if story.key else self
 
     def __str__(self):
         return f"{self.feed}/{self.key}"

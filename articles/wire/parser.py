@@ -280,6 +280,24 @@ def _bylines(line: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def names(text: str) -> tuple[str, ...]:
+    """The names in a byline written out ("By Jane Doe and John Roe"), in order."""
+    text = SPACES.sub(" ", text).strip()
+    text = text[3:] if text[:3].lower() == "by " else text
+    return tuple(name for name in (n.strip() for n in BYLINE_SEPARATOR.split(text)) if name)
+
+
+def year_in(notice: str) -> int | None:
+    """The year a copyright notice is in force as of ("2019-2024" is 2024), if it says."""
+    year = YEAR.search(notice)
+    return int(year[2] or year[1]) if year else None
+
+
+def paragraphs_of(text: str) -> tuple[str, ...]:
+    """Plain text as paragraphs, the way wire copy is split."""
+    return tuple(_paragraphs(_lines(text)))
+
+
 def _dateline(paragraph: str) -> re.Match | None:
     match = DATELINE.match(paragraph[:DATELINE_WINDOW])
     return match if match and match["city"].isupper() else None

@@ -11,8 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from articles.imaging import ImageRejected, inspect_image
+from articles.wire.formats import SUFFIXES, parse_file
 from articles.wire.importer import WireIdentity, WireRefused, plan, save_wire_story
-from articles.wire.parser import WireError, parse
+from articles.wire.parser import WireError
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 # Above this many files a line per file floods the terminal; show progress instead.
@@ -23,7 +24,10 @@ LINKED_FOLDER = "a symbolic link to a folder, not walked; give --follow-links to
 
 
 class Command(BaseCommand):
-    help = "Import plain-text wire stories (files, or folders of .txt files) as drafts."
+    help = (
+        "Import wire stories as drafts: plain text (.txt), IPTC ninjs (.json) or NITF "
+        "(.xml, .nitf); files, or folders of them."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path)
@@ -88,7 +92,8 @@ class Command(BaseCommand):
     def import_file(self, path, *, identity, dry_run, follow_links):
         with open_file(path, follow_links=follow_links) as handle:
             data = handle.read()
-        story = parse(data)
+        story = parse_file(path.name, data)
+        identity = identity.of_story(story)
         digest = hashlib.sha256(data)
         image_path = beside(path, follow_links=follow_links)
         if image_path is None:
@@ -141,7 +146,7 @@ def walk(folder, *, follow_links):
             found += [(top / name, LINKED_FOLDER) for name in folders if (top / name).is_symlink()]
         for name in names:
             file = top / name
-            if file.suffix != ".txt":
+            if file.suffix.lower() not in SUFFIXES:
                 continue
             if file.is_symlink() and not follow_links:
                 found.append((file, LINKED_FILE))
