@@ -4,6 +4,7 @@ from articles.models.article import Article, ArticleQuerySet, Byline, Status
 from articles.models.fronts import Area, Fill, Front, Layout, Slot, Style, front_areas
 from articles.models.labels import Label
 from articles.models.notes import StoryNote
+from articles.models.partners import Partner
 from articles.models.people import Author
 from articles.models.photos import ArticlePhoto, Photo, PhotoChange, format_credit
 from articles.models.renditions import Rendition
@@ -35,6 +36,7 @@ __all__ = [
     "ImmutableError",
     "Label",
     "Layout",
+    "Partner",
     "Photo",
     "PhotoChange",
     "Rendition",

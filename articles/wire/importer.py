@@ -228,6 +228,8 @@ def _photos(story, *, image=None):
         Photo(
             credit=credit,
             source=story.source,
+            # From the wire: whether it may be passed on is the agency's licence to decide.
+            licence=Photo.Licence.AGENCY,
             copyright_notice=copyright.notice if copyright else "",
             copyright_holder=copyright.holder if copyright else "",
             **({"image": image} if image is not None and position == 0 else {}),
