@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.wire.ninjs import parse
 from articles.wire.parser import WireError
@@ -75,3 +77,26 @@ def test_an_agency_byline_is_left_for_the_importer_to_mark():
 def test_what_is_not_a_ninjs_story_is_refused_with_the_reason(data, reason):
     with pytest.raises(WireError, match=reason):
         parse(data)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner),
+    max_leaves=20,
+)
+ninjs_like = st.fixed_dictionaries(
+    {},
+    optional={
+        key: json_values
+        for key in ["uri", "headlines", "bodies", "by", "subjects", "associations", "infoSources"]
+    },
+)
+
+
+@given(st.binary(max_size=2000) | ninjs_like.map(lambda item: json.dumps(item).encode()))
+@settings(max_examples=300, deadline=None)
+def test_any_input_parses_or_is_refused_with_a_reason(data):
+    try:
+        parse(data)
+    except WireError as error:
+        assert str(error)

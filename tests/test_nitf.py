@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.wire.nitf import parse
 from articles.wire.parser import WireError
@@ -57,3 +59,12 @@ def test_unsafe_xml_is_refused_with_the_reason(name):
 def test_what_is_not_an_nitf_story_is_refused_with_the_reason(data, reason):
     with pytest.raises(WireError, match=reason):
         parse(data)
+
+
+@given(st.binary(max_size=2000) | st.text(max_size=500).map(lambda text: f"<nitf>{text}</nitf>"))
+@settings(max_examples=300, deadline=None)
+def test_any_input_parses_or_is_refused_with_a_reason(data):
+    try:
+        parse(data.encode() if isinstance(data, str) else data)
+    except WireError as error:
+        assert str(error)
