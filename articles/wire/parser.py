@@ -138,7 +138,7 @@ def parse(data: bytes) -> WireStory:
         )
 
     return WireStory(
-        headline=headline or _provisional_headline(paragraphs[0]),
+        headline=headline or provisional_headline(paragraphs[0]),
         headline_is_provisional=not headline,
         bylines=bylines,
         dateline=dateline,
@@ -313,7 +313,7 @@ def _paragraphs(lines: list[str]) -> list[str]:
     return [line for line in text.split("\n") if line]
 
 
-def _provisional_headline(paragraph: str) -> str:
+def provisional_headline(paragraph: str) -> str:
     """A stand-in headline from the first sentence, for an editor to replace."""
     paragraph = paragraph[:SENTENCE_WINDOW]
     sentence = paragraph
