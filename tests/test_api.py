@@ -331,7 +331,9 @@ def test_managing_editors_create_partners_and_see_the_key_once(client, managing_
     )
     page = response.content.decode()
     partner = Partner.objects.get()
-    key = page.split("The API key for Aggregator is ")[1].split(" ")[0]
+    key = page.split('<code class="api-key">')[1].split("</code>")[0]
+    assert "no-store" in response["Cache-Control"]
+    assert key not in str(response.cookies)
     assert Partner.objects.with_key(key) == partner
     again = client.get(f"/admin/articles/partner/{partner.pk}/change/").content.decode()
     assert key not in again and partner.key_hint in again

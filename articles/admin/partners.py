@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 
 from articles.models import Partner
 
@@ -20,14 +21,17 @@ class PartnerAdmin(admin.ModelAdmin):
         return False  # revoked, never deleted: the record says who had access when
 
     def save_model(self, request, obj, form, change):
-        key = None if change else obj.issue_key()
+        if not change:
+            # Kept on the request only: the page after saving shows it, and nothing else does.
+            request.issued_key = obj.issue_key()
         super().save_model(request, obj, form, change)
-        if key:
-            messages.warning(
-                request,
-                f"The API key for {obj.name} is {key} — copy it now and send it to them "
-                "safely: it is stored only as a hash and will not be shown again.",
-            )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Shown on the answer to the form itself, not in a message: messages may travel in a
+        # cookie, and a key must not.
+        context = {**self.admin_site.each_context(request), "partner": obj}
+        context |= {"key": request.issued_key, "title": f"The API key for {obj.name}"}
+        return TemplateResponse(request, "admin/articles/partner/key_issued.html", context)
 
     @admin.action(description="Revoke the keys of the selected partners", permissions=["change"])
     def revoke_keys(self, request, queryset):

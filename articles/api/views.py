@@ -52,6 +52,8 @@ def api_view(view):
             response = view(request, partner, version, *args, **kwargs)
         except BadRequest as error:
             return _error(400, str(error))
+        if response.status_code != 200:
+            return response
         response["Content-Type"] = (
             f'application/json; profile="{ninjs.SCHEMA.format(version=version)[:-1]}"'
         )
