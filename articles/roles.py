@@ -43,6 +43,10 @@ MANAGING = [
     "change_redirect",
     "delete_redirect",
     "view_redirect",
+    # Partners taking our stories by API, their keys and contracts.
+    "add_partner",
+    "change_partner",
+    "view_partner",
 ]
 
 ROLES = {

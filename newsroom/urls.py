@@ -39,6 +39,7 @@ urlpatterns = [
     # The admin's home is the story budget for editors (articles.admin.budget.home).
     path("admin/", admin.site.admin_view(budget.home)),
     path("admin/", admin.site.urls),
+    path("api/", include("articles.api.urls")),
     path("", include("articles.urls")),
 ]
 

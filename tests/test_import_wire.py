@@ -1,10 +1,11 @@
+import json
 import os
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, Photo, Status
+from articles.models import Article, Author, Photo, Status
 from articles.wire.importer import WireIdentity, WireRefused, save_wire_story
 from articles.wire.parser import WireStory
 from tests.conftest import jpeg_bytes, with_iptc
@@ -475,4 +476,142 @@ def test_an_imported_story_goes_through_the_fields_validators(db):
     identity = WireIdentity(feed="reuters", key="two-lines.txt")
     with pytest.raises(WireRefused, match="headline: Keep this to one line"):
         save_wire_story(story, identity=identity, digest="0" * 64)
+    assert not Article.objects.exists()
+
+
+def test_provenance_keeps_the_feed_the_agency_and_the_service(db, tmp_path):
+    folder = tmp_path / "vygr"
+    folder.mkdir()
+    (folder / "story.txt").write_text(
+        "SEOUL, Sept 13 (Reuters) - Kim met Putin.\n"
+        "© Copyright 2025. All Rights Reserved Powered by Vygr Media.\n"
+    )
+    run(folder)
+    story = Article.objects.get()
+    assert story.wire_feed == "vygr"
+    assert story.agency == "Reuters"
+    assert story.syndication_service == "Vygr Media"
+    assert story.source == "Reuters"
+
+
+def test_copy_naming_no_writer_is_bylined_to_its_agency(db, tmp_path):
+    path = tmp_path / "storm.txt"
+    path.write_text("SEOUL, Sept 13 (Reuters) - A storm closed the ports.\n")
+    run(path)
+    path2 = tmp_path / "quake.txt"
+    path2.write_text("TOKYO (Reuters) - A quake shook the city.\n")
+    run(path2)
+    reuters = Author.objects.get()
+    assert reuters.name == "Reuters" and reuters.is_agency
+    assert [story.byline_text for story in Article.objects.all()] == ["Reuters", "Reuters"]
+
+
+def test_a_named_writer_is_the_byline_not_the_agency(db, tmp_path):
+    path = tmp_path / "storm.txt"
+    path.write_text(STORY)
+    run(path)
+    assert Article.objects.get().byline_text == "Jane Doe and John Roe"
+    assert not Author.objects.filter(is_agency=True).exists()
+
+
+def test_the_seed_story_goes_through_review_with_its_service_as_byline(db, editor, make_section):
+    run(SEED)
+    story = Article.objects.get()
+    assert story.byline_text == "Vygr Media"
+    assert story.bylines[0].is_agency
+    assert "it needs at least one byline" not in story.publish_problems()
+    story.standfirst = "Kim and Putin met."
+    story.section = make_section()
+    story.save()
+    story.submit(by=editor)
+    assert Article.objects.get().status == Status.IN_REVIEW
+
+
+def test_editors_see_the_provenance_in_the_admin(db, editor_client):
+    run(SEED)
+    story = Article.objects.get()
+    page = editor_client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
+    assert "Syndication service" in page and "Vygr Media" in page
+    authors = editor_client.get("/admin/articles/author/?is_agency__exact=1").content.decode()
+    assert "Vygr Media" in authors
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.mark.parametrize("name", ["ninjs/storm-3.1.json", "nitf/storm.xml"])
+def test_ninjs_and_nitf_import_through_the_same_path(db, tmp_path, name):
+    feed = tmp_path / "reuters"
+    feed.mkdir()
+    (feed / Path(name).name).write_bytes((DATA / name).read_bytes())
+    _out, err, failure = run(feed)
+    assert failure is None, err
+    story = Article.objects.get()
+    assert story.status == Status.DRAFT
+    assert story.headline == "Storm closes ports along the coast"
+    assert story.byline_text == "Jane Doe and John Roe"
+    assert story.dateline == "SEOUL"
+    assert story.standfirst == "Ports will reopen on Friday."
+    # Sanitised as the editor's own HTML is: no script, no event handler.
+    assert "<script" not in story.body and "onclick" not in story.body
+    assert "Officials said they would reopen." in story.body
+    assert sorted(tag.name for tag in story.tags.all()) == ["Shipping", "Weather"]
+    assert story.embargo_until.year == 2099
+    assert story.usage_terms == "Not for use in Japan."
+    assert story.copyright_holder == "Reuters" and story.copyright_year == 2025
+    assert (story.agency, story.syndication_service) == ("Reuters", "Vygr Media")
+    assert story.lead_photo.credit == "Reuters/Kim Lee"
+    assert story.wire_feed == "reuters"
+    assert story.wire_key in {"urn:newsml:example.com:20250913:storm", "RTR-2025-0913-001"}
+
+
+def test_an_embargoed_wire_story_stays_hidden_once_published(db, tmp_path, editor, make_section):
+    (tmp_path / "storm.json").write_bytes((DATA / "ninjs/storm-3.1.json").read_bytes())
+    run(tmp_path)
+    story = Article.objects.get()
+    story.section = make_section()
+    story.save()
+    story.submit(by=editor)
+    story.approve(by=editor)
+    Photo.objects.update(image="x.jpg", alt_text="Ports")
+    story.refresh_from_db()
+    story.publish(by=editor)
+    assert not Article.objects.published().exists()
+
+
+def test_a_new_version_under_another_name_updates_the_same_draft(db, tmp_path):
+    item = json.loads((DATA / "ninjs/storm-3.1.json").read_text())
+    (tmp_path / "storm-v1.json").write_text(json.dumps(item))
+    run(tmp_path / "storm-v1.json")
+    item["headlines"][0]["value"] = "Storm closes every port"
+    (tmp_path / "storm-v2.json").write_text(json.dumps(item))
+    out, _err, _failure = run(tmp_path / "storm-v2.json")
+    assert "updated" in out
+    assert Article.objects.get().headline == "Storm closes every port"
+
+
+def test_the_same_agency_id_from_two_feeds_is_two_stories(db, tmp_path):
+    for feed in ("reuters", "vygr"):
+        (tmp_path / feed).mkdir()
+        (tmp_path / feed / "storm.json").write_bytes((DATA / "ninjs/storm-3.1.json").read_bytes())
+    run(tmp_path / "reuters", tmp_path / "vygr")
+    assert sorted(Article.objects.values_list("wire_feed", flat=True)) == ["reuters", "vygr"]
+
+
+def test_unsafe_xml_is_refused_and_nothing_is_written(db, tmp_path):
+    (tmp_path / "bomb.xml").write_bytes((DATA / "nitf/bomb.xml").read_bytes())
+    (tmp_path / "storm.xml").write_bytes((DATA / "nitf/storm.xml").read_bytes())
+    _out, err, failure = run(tmp_path)
+    assert "bomb.xml: unsafe XML refused: it declares entities" in err
+    assert failure == "1 of 2 files failed to import."
+    assert list(Article.objects.values_list("headline", flat=True)) == [
+        "Storm closes ports along the coast"
+    ]
+
+
+def test_markup_that_sanitises_to_nothing_is_refused(db, tmp_path):
+    item = {"uri": "urn:x", "bodies": [{"contentType": "text/html", "value": "<script>x</script>"}]}
+    (tmp_path / "empty.json").write_text(json.dumps(item))
+    _out, err, _failure = run(tmp_path / "empty.json")
+    assert "no body text left once its markup was made safe" in err
     assert not Article.objects.exists()

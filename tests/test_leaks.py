@@ -179,3 +179,59 @@ def test_notes_on_a_story_are_on_no_public_surface(client, anchor, make_hidden, 
     page = client.get(hidden.get_absolute_url())
     assert page.status_code == 200 and "Lawyers cleared" not in page.content.decode()
     assert_shown(client, anchor, hidden)
+
+
+# The partner API: the same states, through a partner's key.
+
+
+@pytest.fixture
+def partner_client(client, db):
+    from articles.models import Partner
+
+    partner = Partner(name="Aggregator", requests_per_minute=1000)
+    key = partner.issue_key()
+    partner.save()
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    return client
+
+
+def assert_api_hidden(client, hidden):
+    assert HEADLINE not in client.get("/api/ninjs/").content.decode()
+    item = client.get(f"/api/ninjs/{hidden.pk}")
+    assert HEADLINE not in item.content.decode()
+    if hidden.status == Status.WITHDRAWN:
+        assert item.json()["pubStatus"] == "canceled"
+    else:
+        assert item.status_code == 404
+
+
+def assert_api_shown(client, hidden):
+    assert HEADLINE in client.get("/api/ninjs/").content.decode()
+    assert client.get(f"/api/ninjs/{hidden.pk}").json()["pubStatus"] == "usable"
+
+
+@pytest.mark.parametrize("state", hidden_states().keys())
+def test_hidden_stories_never_leave_by_the_api(partner_client, make_hidden, state):
+    assert_api_hidden(partner_client, make_hidden(**hidden_states()[state]))
+
+
+def test_the_api_would_send_a_public_story(partner_client, make_hidden):
+    assert_api_shown(partner_client, make_hidden())
+
+
+@pytest.mark.parametrize("state", ["scheduled", "embargoed"])
+def test_a_held_story_leaves_by_the_api_at_its_moment(partner_client, make_hidden, state):
+    hidden = make_hidden(**hidden_states()[state])
+    moment = hidden.embargo_until or hidden.publish_at
+    with time_machine.travel(moment - timedelta(seconds=1), tick=False):
+        assert_api_hidden(partner_client, hidden)
+    with time_machine.travel(moment + timedelta(seconds=1), tick=False):
+        assert_api_shown(partner_client, hidden)
+
+
+def test_a_withdrawn_story_is_canceled_by_the_api_at_once(partner_client, make_hidden):
+    hidden = make_hidden(first_published_at=timezone.now() - timedelta(hours=1))
+    assert_api_shown(partner_client, hidden)  # ...and its item is now kept
+    hidden.status = Status.WITHDRAWN
+    hidden.save()
+    assert_api_hidden(partner_client, hidden)

@@ -91,6 +91,7 @@ def test_full_story_with_headline_byline_dateline_credit_and_copyright():
             holder="The Associated Press",
             provider="",
         ),
+        agency="Reuters",
     )
 
 
@@ -548,3 +549,20 @@ def test_no_line_break_inside_a_single_line_field_of_random_text():
         parsed = outcome(text)
         if isinstance(parsed, WireStory):
             assert all(is_one_line(field) for field in single_line_fields(parsed)), text
+
+
+def test_the_dateline_agency_and_the_syndication_service_are_both_kept():
+    parsed = story(
+        "SEOUL, Sept 13 (Reuters) - Kim met Putin.",
+        "© Copyright 2025. All Rights Reserved Powered by Vygr Media.",
+    )
+
+    assert (parsed.agency, parsed.service) == ("Reuters", "Vygr Media")
+    assert parsed.source == "Reuters"
+    assert parsed.credited_to == "Reuters"
+
+
+def test_copy_without_an_agency_is_credited_to_the_service():
+    parsed = story("Kim met Putin.", "© 2025 All Rights Reserved Powered by Vygr Media.")
+
+    assert (parsed.agency, parsed.service, parsed.credited_to) == ("", "Vygr Media", "Vygr Media")

@@ -117,6 +117,8 @@ class ArticleAdmin(
         "first_published_at",
         "revised_at",
         "source",
+        "agency",
+        "syndication_service",
         "created_at",
         "photo_rights",
     ]
@@ -134,6 +136,7 @@ class ArticleAdmin(
                     "copyright_notice",
                     "copyright_holder",
                     "copyright_year",
+                    "usage_terms",
                 ]
             },
         ),
@@ -149,7 +152,21 @@ class ArticleAdmin(
                 ]
             },
         ),
-        ("Metadata", {"fields": ["section", "label", "sponsor", "tags", "source", "created_at"]}),
+        (
+            "Metadata",
+            {
+                "fields": [
+                    "section",
+                    "label",
+                    "sponsor",
+                    "tags",
+                    "source",
+                    "agency",
+                    "syndication_service",
+                    "created_at",
+                ]
+            },
+        ),
         ("Assignment", {"fields": ["assigned_to", "due_at", "target_words", "length"]}),
     ]
 

@@ -5,7 +5,8 @@ from articles.models import Author, Section
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "user"]
+    list_display = ["name", "slug", "user", "is_agency"]
+    list_filter = ["is_agency"]
     search_fields = ["name", "bio"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]

@@ -5,6 +5,7 @@ from articles.models.bodies import BodyLink, BodyPhoto
 from articles.models.fronts import Area, Fill, Front, Layout, Slot, Style, front_areas
 from articles.models.labels import Label
 from articles.models.notes import StoryNote
+from articles.models.partners import Partner
 from articles.models.people import Author
 from articles.models.photos import ArticlePhoto, Photo, PhotoChange, format_credit
 from articles.models.renditions import Rendition
@@ -38,6 +39,7 @@ __all__ = [
     "ImmutableError",
     "Label",
     "Layout",
+    "Partner",
     "Photo",
     "PhotoChange",
     "Rendition",

@@ -396,6 +396,19 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
         validators=[no_line_breaks],
         help_text="The wire service or partner the story came from; empty for our own.",
     )
+    # Provenance, as the wire said it: kept whichever of them `source` shows.
+    agency = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[no_line_breaks],
+        help_text="The news agency the wire copy names in its dateline, e.g. “Reuters”.",
+    )
+    syndication_service = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[no_line_breaks],
+        help_text="The service the wire copy came through (“Powered by …”), e.g. “Vygr Media”.",
+    )
 
     copyright_notice = models.CharField(
         max_length=255,
@@ -405,6 +418,10 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
     )
     copyright_holder = models.CharField(max_length=200, blank=True, validators=[no_line_breaks])
     copyright_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    usage_terms = models.TextField(
+        blank=True,
+        help_text="Conditions the agency or partner sets on using the story, as they sent them.",
+    )
 
     is_top_story = models.BooleanField(
         "top story", default=False, help_text="Lead the front page with this story."

@@ -20,6 +20,12 @@ class Author(models.Model):
         help_text="The staff account that writes under this byline. Leave empty for agencies "
         "and freelancers.",
     )
+    is_agency = models.BooleanField(
+        "agency",
+        default=False,
+        help_text="A news agency or syndication service, not a person: wire copy that names "
+        "no writer is bylined to it.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,7 +1,7 @@
 """A parsed wire story into the models: one story, its bylines and its credited photos."""
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import reversion
@@ -13,6 +13,7 @@ from articles.models.addresses import unique_slug
 from articles.models.article import Article, Byline, Status
 from articles.models.people import Author
 from articles.models.photos import ArticlePhoto, Photo
+from articles.richtext import sanitize_body
 from articles.wire.parser import WireStory
 
 CREATED, UPDATED, UNCHANGED, PUBLISHED_ALREADY = "created", "updated", "unchanged", "published"
@@ -48,6 +49,11 @@ class WireIdentity:
             if not name.isprintable() or _undecodable(name):
                 raise WireRefused(f"{name!r} is not a printable UTF-8 name")
         return identity
+
+    def of_story(self, story):
+        """Known by the agency's own id when the story carries one (ninjs uri, NITF doc-id):
+        a new version under another file name is the same story."""
+        return replace(self, key=story.key) if story.key else self
 
     def __str__(self):
         return f"{self.feed}/{self.key}"
@@ -99,13 +105,15 @@ def save_wire_story(story: WireStory, *, identity, digest, image=None):
 
 def _previous(identity, digest):
     """The story an earlier import of this file made, if any."""
-    found = Article.objects.filter(wire_feed=identity.feed, wire_key=identity.key).first()
+    # Said in the words of the unique constraint's condition, so that SQLite walks its partial
+    # index: without them it read the whole table for every file (PostgreSQL proves it alone).
+    imported = Article.objects.exclude(wire_key="")
+    found = imported.filter(wire_feed=identity.feed, wire_key=identity.key).first()
     if found is None:
         # Stories imported before feeds were recorded have none. The same name with other
         # content may be another agency's story, so only identical content is taken as this
         # file's.
-        found = Article.objects.filter(wire_feed="", wire_key=identity.key, wire_hash=digest)
-        found = found.first()
+        found = imported.filter(wire_feed="", wire_key=identity.key, wire_hash=digest).first()
     return found
 
 
@@ -126,9 +134,14 @@ def _filled(article, story, *, identity, digest):
     # Never cut to fit: _check refuses what is too long.
     article.headline = story.headline
     article.slug = article.slug or unique_slug(Article, story.headline)
-    article.body = body_html(story.paragraphs)
+    article.body = sanitize_body(story.body) if story.body else body_html(story.paragraphs)
+    article.standfirst = story.standfirst or article.standfirst
     article.dateline = story.dateline
     article.source = story.source
+    article.agency = story.agency
+    article.syndication_service = story.service
+    article.usage_terms = story.usage_terms
+    article.embargo_until = story.embargo_until
     article.copyright_notice = copyright.notice if copyright else ""
     article.copyright_holder = copyright.holder if copyright else ""
     article.copyright_year = copyright.year if copyright else None
@@ -143,9 +156,11 @@ def _check(story, article):
     would, and a dry run refuses what a real run would.
     """
     candidates = [(article, ())]
+    if not article.body.strip():
+        raise WireRefused("no body text left once its markup was made safe")
     candidates += [
         (Author(name=name), ["slug"])  # the slug is made to fit when the author is saved
-        for name in story.bylines
+        for name, _is_agency in bylines(story)
         if not Author.objects.filter(name__iexact=name).exists()
     ]
     # The picture has passed the upload checks already; its stored name is made on saving.
@@ -181,15 +196,25 @@ def _save(article, story, *, image):
     article.save()
 
     article.byline_set.all().delete()
-    for position, name in enumerate(story.bylines):
+    for position, (name, is_agency) in enumerate(bylines(story)):
         author = Author.objects.filter(name__iexact=name).first() or Author.objects.create(
-            name=name, slug=unique_slug(Author, name, max_length=140)
+            name=name, slug=unique_slug(Author, name, max_length=140), is_agency=is_agency
         )
         Byline.objects.get_or_create(
             article=article, author=author, defaults={"position": position}
         )
+    if story.subjects:  # plain text has none: the tags an editor gave the draft stay
+        article.tags.set(list(story.subjects))
 
     _attach_photos(article, story, image=image)
+
+
+def bylines(story):
+    """(name, is it an agency) for each byline: the writers, else the agency or service, so
+    that copy naming no writer still reaches the desk with a byline nobody had to invent."""
+    if story.bylines:
+        return [(name, False) for name in story.bylines]
+    return [(story.credited_to, True)] if story.credited_to else []
 
 
 def _photos_change(article, story):
@@ -205,6 +230,8 @@ def _photos(story, *, image=None):
         Photo(
             credit=credit,
             source=story.source,
+            # From the wire: whether it may be passed on is the agency's licence to decide.
+            licence=Photo.Licence.AGENCY,
             copyright_notice=copyright.notice if copyright else "",
             copyright_holder=copyright.holder if copyright else "",
             **({"image": image} if image is not None and position == 0 else {}),

@@ -10,6 +10,7 @@ and the dateline is only looked for in a short prefix, so huge or hostile input 
 import codecs
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 
 class WireError(ValueError):
@@ -34,6 +35,20 @@ class WireStory:
     paragraphs: tuple[str, ...]
     photo_credits: tuple[str, ...]
     copyright: Copyright | None
+    agency: str = ""  # named in the dateline: "(Reuters)"
+    service: str = ""  # the syndication service the copy came through: "Powered by Vygr Media"
+    # What richer formats (ninjs, NITF) carry besides; plain text has none of it.
+    body: str = ""  # HTML, not yet sanitised; when empty, the paragraphs are the body
+    standfirst: str = ""
+    subjects: tuple[str, ...] = ()
+    embargo_until: datetime | None = None
+    usage_terms: str = ""
+    key: str = ""  # the agency's own id for the story (ninjs uri, NITF doc-id)
+
+    @property
+    def credited_to(self):
+        """Who the story is bylined to when it names no writer: the agency, else the service."""
+        return self.agency or self.service
 
 
 HEADLINE_MAX_CHARS = 150
@@ -123,7 +138,7 @@ def parse(data: bytes) -> WireStory:
         )
 
     return WireStory(
-        headline=headline or _provisional_headline(paragraphs[0]),
+        headline=headline or provisional_headline(paragraphs[0]),
         headline_is_provisional=not headline,
         bylines=bylines,
         dateline=dateline,
@@ -131,6 +146,8 @@ def parse(data: bytes) -> WireStory:
         paragraphs=tuple(paragraphs),
         photo_credits=tuple(dict.fromkeys(credits)),
         copyright=copyright,
+        agency=agency,
+        service=copyright.provider if copyright else "",
     )
 
 
@@ -263,6 +280,24 @@ def _bylines(line: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def names(text: str) -> tuple[str, ...]:
+    """The names in a byline written out ("By Jane Doe and John Roe"), in order."""
+    text = SPACES.sub(" ", text).strip()
+    text = text[3:] if text[:3].lower() == "by " else text
+    return tuple(name for name in (n.strip() for n in BYLINE_SEPARATOR.split(text)) if name)
+
+
+def year_in(notice: str) -> int | None:
+    """The year a copyright notice is in force as of ("2019-2024" is 2024), if it says."""
+    year = YEAR.search(notice)
+    return int(year[2] or year[1]) if year else None
+
+
+def paragraphs_of(text: str) -> tuple[str, ...]:
+    """Plain text as paragraphs, the way wire copy is split."""
+    return tuple(_paragraphs(_lines(text)))
+
+
 def _dateline(paragraph: str) -> re.Match | None:
     match = DATELINE.match(paragraph[:DATELINE_WINDOW])
     return match if match and match["city"].isupper() else None
@@ -278,7 +313,7 @@ def _paragraphs(lines: list[str]) -> list[str]:
     return [line for line in text.split("\n") if line]
 
 
-def _provisional_headline(paragraph: str) -> str:
+def provisional_headline(paragraph: str) -> str:
     """A stand-in headline from the first sentence, for an editor to replace."""
     paragraph = paragraph[:SENTENCE_WINDOW]
     sentence = paragraph

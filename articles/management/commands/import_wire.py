@@ -1,29 +1,25 @@
-import errno
-import hashlib
 import os
 import time
 from collections import Counter
 from pathlib import Path
 
-from django.conf import settings
-from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from articles.imaging import ImageRejected, inspect_image
-from articles.wire.importer import WireIdentity, WireRefused, plan, save_wire_story
-from articles.wire.parser import WireError, parse
+from articles.wire.files import LINKED_FILE, LINKED_FOLDER, import_file, reason
+from articles.wire.formats import SUFFIXES
+from articles.wire.importer import WireIdentity, WireRefused
+from articles.wire.parser import WireError
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 # Above this many files a line per file floods the terminal; show progress instead.
 PROGRESS_THRESHOLD = 100
-# A link in a wire folder could point anywhere the importer may read (a secrets file, say).
-LINKED_FILE = "a symbolic link; give --follow-links to import what links point to"
-LINKED_FOLDER = "a symbolic link to a folder, not walked; give --follow-links to walk it"
 
 
 class Command(BaseCommand):
-    help = "Import plain-text wire stories (files, or folders of .txt files) as drafts."
+    help = (
+        "Import wire stories as drafts: plain text (.txt), IPTC ninjs (.json) or NITF "
+        "(.xml, .nitf); files, or folders of them."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path)
@@ -62,7 +58,7 @@ class Command(BaseCommand):
                         f"the same feed and name as {seen[identity]} ({identity}); "
                         "import them in separate runs with --feed to tell them apart"
                     )
-                outcome, headline = self.import_file(
+                outcome, headline = import_file(
                     path, identity=identity, dry_run=dry_run, follow_links=follow_links
                 )
             except WireRefused as error:
@@ -84,31 +80,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(entries)} files: {summary or 'nothing to do'}{note}")
         if not_imported := outcomes["failed"] + outcomes["refused"]:
             raise CommandError(f"{not_imported} of {len(entries)} files failed to import.")
-
-    def import_file(self, path, *, identity, dry_run, follow_links):
-        with open_file(path, follow_links=follow_links) as handle:
-            data = handle.read()
-        story = parse(data)
-        digest = hashlib.sha256(data)
-        image_path = beside(path, follow_links=follow_links)
-        if image_path is None:
-            if dry_run:
-                return plan(story, identity=identity, digest=digest.hexdigest()), story.headline
-            outcome = save_wire_story(story, identity=identity, digest=digest.hexdigest())
-            return outcome, story.headline
-        # Opened once, so the picture checked is the picture stored.
-        with open_file(image_path, follow_links=follow_links) as handle:
-            check_image(handle, image_path)
-            handle.seek(0)
-            digest.update(handle.read())
-            handle.seek(0)
-            if dry_run:
-                return plan(story, identity=identity, digest=digest.hexdigest()), story.headline
-            image = File(handle, name=image_path.name)
-            outcome = save_wire_story(
-                story, identity=identity, digest=digest.hexdigest(), image=image
-            )
-        return outcome, story.headline
 
 
 def collect(paths, *, follow_links):
@@ -141,56 +112,13 @@ def walk(folder, *, follow_links):
             found += [(top / name, LINKED_FOLDER) for name in folders if (top / name).is_symlink()]
         for name in names:
             file = top / name
-            if file.suffix != ".txt":
+            if file.suffix.lower() not in SUFFIXES:
                 continue
             if file.is_symlink() and not follow_links:
                 found.append((file, LINKED_FILE))
             elif file.is_file():
                 found.append((file, ""))
     return sorted(found)
-
-
-def open_file(path, *, follow_links):
-    """Open for reading; without follow_links, refuse a link even if one appeared just now."""
-    flags = os.O_RDONLY | (0 if follow_links else getattr(os, "O_NOFOLLOW", 0))
-    try:
-        return open(os.open(path, flags), "rb")
-    except OSError as error:
-        if error.errno == errno.ELOOP and not follow_links:
-            raise WireRefused(LINKED_FILE) from error
-        raise
-
-
-def beside(path, *, follow_links):
-    """The image with the story's name stem beside it, if there is one."""
-    for suffix in IMAGE_SUFFIXES:
-        image = path.with_suffix(suffix)
-        if image.is_symlink() and not follow_links:
-            raise WireRefused(f"{image.name} beside it is {LINKED_FILE}")
-        if image.is_file():
-            return image
-    return None
-
-
-def check_image(handle, path):
-    # The same checks as an upload in the admin, so a dry run finds what a real run would refuse.
-    try:
-        inspect_image(
-            handle,
-            max_bytes=settings.NEWSROOM_MAX_UPLOAD_BYTES,
-            max_pixels=settings.NEWSROOM_MAX_IMAGE_PIXELS,
-        )
-    except ImageRejected as error:
-        raise WireError(f"{path.name} beside it is not a readable image ({error})") from error
-
-
-def reason(error):
-    if isinstance(error, DatabaseError):
-        # The first line names the problem; PostgreSQL's detail lines can quote the whole row.
-        return f"the database refused it ({str(error).strip().splitlines()[0]})"
-    if isinstance(error, OSError):
-        return f"could not be read ({error.strerror or error})"
-    return str(error)
 
 
 def progress(done, total, elapsed):
