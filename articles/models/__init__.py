@@ -3,6 +3,7 @@ from articles.models.alerts import Alert, AlertChange
 from articles.models.article import Article, ArticleQuerySet, Byline, Status
 from articles.models.fronts import Area, Fill, Front, Layout, Slot, Style, front_areas
 from articles.models.labels import Label
+from articles.models.live import LiveChange, LiveEntry
 from articles.models.notes import StoryNote
 from articles.models.people import Author
 from articles.models.photos import ArticlePhoto, Photo, PhotoChange, format_credit
@@ -35,6 +36,8 @@ __all__ = [
     "ImmutableError",
     "Label",
     "Layout",
+    "LiveChange",
+    "LiveEntry",
     "Photo",
     "PhotoChange",
     "Rendition",
