@@ -78,6 +78,12 @@ class LiveCoverage(models.Model):
         return self.is_live_at(timezone.now())
 
     @property
+    def takes_entries(self):
+        """Whether the desk may post: coverage set up, and not ended."""
+        end = self.coverage_ends_at
+        return self.coverage_starts_at is not None and (end is None or end > timezone.now())
+
+    @property
     def has_live_entries(self):
         """Whether readers see entries on the page: coverage started, running or ended."""
         return self.coverage_started()
@@ -257,9 +263,9 @@ class LiveEntry(models.Model):
         editor = by.has_perm(APPROVE)
         if not editor and (fields.get("pinned") or fields.get("is_summary")):
             raise PermissionDenied("Only editors pin entries or mark the summary.")
-        if article.coverage_starts_at is None:
-            raise LiveError(f"“{article}” has no live coverage: set its start time first.")
-        if article.coverage_ends_at and article.coverage_ends_at <= timezone.now():
+        if not article.takes_entries:
+            if article.coverage_starts_at is None:
+                raise LiveError(f"“{article}” has no live coverage: set its start time first.")
             raise LiveError(f"The live coverage of “{article}” has ended.")
         if fields.get("author") is None:
             fields["author"] = getattr(by, "author", None)
@@ -294,9 +300,9 @@ class LiveEntry(models.Model):
         """Change a published entry's text or photo: readers see that it was corrected, when,
         and `note`. A held entry is only edited: nobody has seen it."""
         self._check(by, "correct entries")
-        changed = [name for name in fields if getattr(self, name) != fields[name]]
         with transaction.atomic():
             entry = self._locked()
+            changed = [name for name in fields if getattr(entry, name) != fields[name]]
             for name, value in fields.items():
                 setattr(entry, name, value)
             entry.correction_note = note or entry.correction_note
