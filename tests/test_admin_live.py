@@ -118,3 +118,18 @@ def test_the_desk_lists_held_entries_first_for_nobody_but_the_desk(
     assert re.search(r"Held for approval", html)
     client.logout()
     assert "Waiting." not in client.get(live_story.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("entry", ["", "abc", "1; DROP TABLE"])
+def test_a_step_without_a_real_entry_says_so(login, editor, live_story, client, entry):
+    response = login(editor).post(desk(live_story), {"step": "pin", "entry": entry}, follow=True)
+    assert response.status_code == 200
+    assert "Nothing done: no entry was chosen." in response.content.decode()
+
+
+def test_a_step_on_another_storys_entry_is_not_found(login, editor, live_story, make_article):
+    other = make_article(coverage_starts_at=live_story.coverage_starts_at)
+    entry = LiveEntry.post(other, by=editor, text="<p>Elsewhere.</p>")
+    response = login(editor).post(desk(live_story), {"step": "delete", "entry": entry.pk})
+    assert response.status_code == 404
+    assert LiveEntry.objects.filter(pk=entry.pk).exists()

@@ -177,7 +177,11 @@ class LiveEntryAdmin(admin.ModelAdmin):
                 story.end_coverage(by=request.user)
                 messages.success(request, "Coverage ended: the page is an ordinary story now.")
                 return
-            entry = get_object_or_404(LiveEntry, pk=request.POST.get("entry"), article=story)
+            entry_id = request.POST.get("entry", "")
+            if not entry_id.isdigit():
+                messages.error(request, "Nothing done: no entry was chosen.")
+                return
+            entry = get_object_or_404(LiveEntry, pk=entry_id, article=story)
             match step:
                 case "approve":
                     entry.approve(by=request.user)
