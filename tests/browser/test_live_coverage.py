@@ -1,5 +1,6 @@
 """Live coverage in a real browser, under the Content-Security-Policy: an editor posts an entry
-on the live desk, and a reader whose page is open sees it offered and shown, with no reload."""
+on the live desk, and a reader whose page is open sees it offered and shown, with no reload;
+the page stays valid HTML and accessible."""
 
 from datetime import timedelta
 
@@ -10,7 +11,15 @@ from articles.models import LiveEntry
 
 
 def test_an_editors_entry_appears_on_an_open_readers_page(
-    strict_page, page, make_article, editor, log_in, settings, screenshot
+    strict_page,
+    page,
+    make_article,
+    editor,
+    log_in,
+    settings,
+    screenshot,
+    assert_accessible,
+    assert_valid_html,
 ):
     settings.NEWSROOM_LIVE_POLL_SECONDS = 1
     story = make_article(
@@ -44,3 +53,8 @@ def test_an_editors_entry_appears_on_an_open_readers_page(
     expect(first).to_be_focused()
     assert reader.evaluate("() => window.notReloaded") is marker
     assert reader.violations == []
+
+    # The page with its new entry stays valid and accessible (axe needs the policy bypassed).
+    assert_valid_html({"live page": reader.content()})
+    desk.goto(story.get_absolute_url())
+    assert_accessible(desk)
