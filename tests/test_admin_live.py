@@ -81,6 +81,8 @@ def test_editors_pin_correct_and_end_from_the_desk(login, editor, live_story, cl
     refused = client.post(change, {"text": "<p>Three hurt.</p>", "note": ""})
     assert "Say what was corrected" in refused.content.decode()
     client.post(change, {"text": "<p>Three hurt.</p>", "note": "We said two."})
+    record = client.get(change).content.decode()
+    assert "Corrected by Erin Editor" in record and "Pinned by Erin Editor" in record
     entry.refresh_from_db()
     assert entry.corrected_at and entry.correction_note == "We said two."
     client.post(desk(live_story), {"step": "end"})

@@ -13,7 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, strip_tags
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.text import Truncator
 
 from articles.models import Article, LiveEntry
@@ -73,8 +75,17 @@ class LiveEntryAdmin(admin.ModelAdmin):
     search_fields = ["text", "article__headline"]
     autocomplete_fields = ["photo", "author"]
     form = CorrectionForm
-    fields = ["article_link", "text", "photo", "note", "correction_note", "status", "posted_at"]
-    readonly_fields = ["article_link", "correction_note", "status", "posted_at"]
+    fields = [
+        "article_link",
+        "text",
+        "photo",
+        "note",
+        "correction_note",
+        "status",
+        "posted_at",
+        "record",
+    ]
+    readonly_fields = ["article_link", "correction_note", "status", "posted_at", "record"]
 
     def get_urls(self):
         desk = self.admin_site.admin_view(self.desk_view)
@@ -100,6 +111,26 @@ class LiveEntryAdmin(admin.ModelAdmin):
     def article_link(self, obj):
         url = reverse("admin:articles_liveentry_desk", args=[obj.article_id])
         return format_html('<a href="{}">{}</a> (live desk)', url, obj.article)
+
+    @admin.display(description="Record")
+    def record(self, obj):
+        changes = obj.changes.select_related("by")[:50]
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><time datetime="{}">{}</time>: {} by {}</li>',
+                (
+                    (
+                        change.at.isoformat(),
+                        date_format(timezone.localtime(change.at), "DATETIME_FORMAT"),
+                        change.get_action_display().capitalize(),
+                        (change.by.get_full_name() or change.by) if change.by else "—",
+                    )
+                    for change in changes
+                ),
+            ),
+        )
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in ("text", "photo")}
