@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, LiveChange, LiveEntry
+from articles.models import Article, LiveChange, LiveEntry, Status
 
 
 @pytest.fixture
@@ -135,3 +135,16 @@ def test_a_step_on_another_storys_entry_is_not_found(login, editor, live_story, 
     response = login(editor).post(desk(live_story), {"step": "delete", "entry": entry.pk})
     assert response.status_code == 404
     assert LiveEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_writer_cannot_open_the_desk_of_someone_elses_unpublished_story(
+    login, writer, make_user, make_article
+):
+    draft = make_article(
+        headline="Secret merger",
+        status=Status.DRAFT,
+        created_by=make_user("Writer"),
+        coverage_starts_at=timezone.now(),
+    )
+    response = login(writer).get(desk(draft))
+    assert response.status_code == 404 and "Secret merger" not in response.content.decode()

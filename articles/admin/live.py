@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -150,9 +151,14 @@ class LiveEntryAdmin(admin.ModelAdmin):
     # The desk
 
     def desk_view(self, request, article_id):
-        story = get_object_or_404(Article, pk=article_id)
         if not request.user.has_perm("articles.view_liveentry"):
             raise PermissionDenied
+        story = get_object_or_404(Article, pk=article_id)
+        # Anyone on the desk may cover a story readers can see; an unpublished one only those
+        # the story list shows it to (a writer sees their own), or its headline would leak.
+        readable = self.admin_site.get_model_admin(Article).get_queryset(request)
+        if not (story.is_published or readable.filter(pk=story.pk).exists()):
+            raise Http404("No such story.")
         editor = request.user.has_perm(APPROVE)
         may_post = request.user.has_perm("articles.add_liveentry")
         options = {"editor": editor, "admin_site": self.admin_site}
