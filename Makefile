@@ -10,7 +10,7 @@ export CHROMIUM
 # axe-core and the Nu HTML Checker, from package-lock.json; reinstalled when the lock changes.
 NODE_TOOLS := node_modules/.installed
 
-.PHONY: run test lint bench backup restore browser-tools screenshots
+.PHONY: run test lint bench bench-live backup restore browser-tools screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "Newsroom needs Python 3.12 or newer: install it, or set PYTHON=/path/to/python3.12" >&2; exit 1; fi
@@ -64,6 +64,10 @@ else ifeq ($(DB),sqlite)
 else
 	@echo "DB is sqlite (the default) or postgres, not $(DB)" >&2; exit 2
 endif
+
+# A live page under load (bench/live.py): 200 readers polling while an entry is posted every 5 s.
+bench-live: $(VENV)/.installed
+	$(PY) -m bench.live $(BENCH_ARGS)
 
 # The README's pictures of the product, from the demo content on a throwaway database.
 screenshots: $(VENV)/.installed

@@ -12,11 +12,14 @@ import io
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator, timezone
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
+from django.utils.text import Truncator
 
+from articles.caching import shows
 from articles.models import Article, BodyPhoto, Section
 from articles.models.article import bylines_prefetch
 
@@ -239,3 +242,60 @@ class SectionAtomFeed(SectionFeed):
 class TagAtomFeed(TagFeed):
     feed_type = MediaAtomFeed
     subtitle = TagFeed.description
+
+
+class LiveFeed(LatestStoriesFeed):
+    """A live story's newest entries, in Atom: each links to its place on the story's page."""
+
+    feed_type = MediaAtomFeed
+
+    def get_object(self, request, slug):
+        story = Article.objects.public_story(slug)
+        if story is None or not story.has_live_entries:
+            raise Http404("No live story here.")
+        shows(request, f"story:{story.pk}", f"live:{story.pk}")
+        return story
+
+    def items(self, story):
+        return list(story.live_entries.shown().for_page()[:FEED_SIZE])
+
+    def title(self, story):
+        return f"{story.headline}: live · {settings.NEWSROOM_SITE_NAME}"
+
+    def subtitle(self, story):
+        return story.standfirst
+
+    def link(self, story):
+        return self.request.build_absolute_uri(story.get_absolute_url())
+
+    def item_title(self, entry):
+        return Truncator(strip_tags(entry.text).strip()).chars(110)
+
+    def item_description(self, entry):
+        # Sanitised when saved, like a story's body.
+        return entry.text
+
+    def item_link(self, entry):
+        return self.request.build_absolute_uri(f"{entry.article.get_absolute_url()}#{entry.anchor}")
+
+    def item_guid(self, entry):
+        return self.item_link(entry)
+
+    def item_author_name(self, entry):
+        return entry.author.name if entry.author else None
+
+    def item_pubdate(self, entry):
+        return entry.posted_at
+
+    def item_updateddate(self, entry):
+        return entry.corrected_at or entry.posted_at
+
+    def item_categories(self, entry):
+        return []
+
+    def item_copyright(self, entry):
+        return entry.article.copyright_line
+
+    def item_extra_kwargs(self, entry):
+        media = self.media_of(entry.public_photo) if entry.public_photo else None
+        return {"photos": [media]} if media else {}

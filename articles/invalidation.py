@@ -25,6 +25,7 @@ from articles.models import (
     Correction,
     Front,
     Layout,
+    LiveEntry,
     Photo,
     Section,
     Slot,
@@ -44,8 +45,12 @@ BRIEF_BY = {
     "publish_at",
     "label",
     "sponsor",
+    # Cards say Live while the coverage runs.
+    "coverage_starts_at",
+    "coverage_ends_at",
 }
 CARD_BY = BRIEF_BY | {"standfirst"}
+COVERAGE = {"coverage_starts_at", "coverage_ends_at"}
 READ = ["id", "status", "embargo_until", *LISTS_BY, *CARD_BY]
 
 
@@ -87,12 +92,15 @@ def _story_saved(sender, instance, raw=False, **kwargs):
     before = getattr(instance, "_as_readers_saw", None)
     after = {field: getattr(instance, field) for field in READ}
     was, is_ = before is not None and Article(**before).is_published, instance.is_published
-    if after["status"] == Status.PUBLISHED and not is_:
-        caching.schedule_changed()  # it goes live at a moment of its own
+    differs = {field for field in READ if before is None or before[field] != after[field]}
+    # It goes live, or its coverage starts or ends, at a moment of its own (a cleared moment
+    # only costs the schedule one look at a moment where nothing is due).
+    moves = any(after[field] is not None for field in differs & COVERAGE)
+    if (after["status"] == Status.PUBLISHED and not is_) or moves:
+        caching.schedule_changed()
     if not (was or is_):
         return
-    differs = {field for field in READ if before is None or before[field] != after[field]}
-    pk, names = instance.pk, {f"story:{instance.pk}", "stories"}
+    pk, names = instance.pk, {f"story:{instance.pk}", "stories", f"live:{instance.pk}"}
     if was != is_ or differs & LISTS_BY:
         names = story_names(pk, section_ids={after["section_id"], before and before["section_id"]})
     elif differs & BRIEF_BY:
@@ -140,6 +148,14 @@ def _stories_showing(stories, *names, each=("story",)):
     """The names of `stories` that are public, with `names`, or none when none is public."""
     pks = list(stories.published().values_list("pk", flat=True))
     return {*names, "stories", *(f"{kind}:{pk}" for pk in pks for kind in each)} if pks else set()
+
+
+@receiver([post_save, post_delete], sender=LiveEntry)
+def _live_entry_changed(sender, instance, **kwargs):
+    """A published entry of a public story: its live page and the updates readers poll for.
+    A held entry shows nobody anything, and approving it saves it published."""
+    if instance.status == LiveEntry.Status.PUBLISHED:
+        _if_public(instance.article_id, f"live:{instance.article_id}")
 
 
 @receiver([post_save, post_delete], sender=Author)
@@ -211,7 +227,7 @@ def _alert_changed(sender, instance, **kwargs):
 def came_due(since, now):
     """What readers see differently between `since` and `now` with nothing saved: stories
     scheduled or embargoed until then, photo licences that ran out, alerts that started or
-    ended; and the next such moment."""
+    ended, live coverage that started or ended; and the next such moment."""
     stories = Article.objects.filter(status=Status.PUBLISHED).filter(
         Q(publish_at__gt=since, publish_at__lte=now)
         | Q(embargo_until__gt=since, embargo_until__lte=now)
@@ -225,6 +241,9 @@ def came_due(since, now):
         "front__section_id", flat=True
     ):
         names.add(front_name(section_id))
+    coverage_due, next_coverage = Article.objects.coverage_came_due(since, now)
+    for pk in coverage_due:
+        names |= {f"story:{pk}", f"live:{pk}", f"card:{pk}", f"brief:{pk}", "stories"}
     alerts_due, next_alert = Alert.objects.came_due(since, now)
     if alerts_due:
         names.add(caching.ALERTS)
@@ -233,5 +252,6 @@ def came_due(since, now):
         Layout.objects.filter(live_from__gt=now).aggregate(at=Min("live_from"))["at"],
         Photo.objects.filter(rights_expire_at__gt=now).aggregate(at=Min("rights_expire_at"))["at"],
         next_alert,
+        next_coverage,
     ]
     return names, min(filter(None, moments), default=None)

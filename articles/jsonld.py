@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from articles.models.labels import Label
 
@@ -18,8 +20,8 @@ from articles.models.labels import Label
 # JSON lets us write those characters as escapes, which parsers read back unchanged.
 _SCRIPT_ESCAPES = {"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"}
 # schema.org's types for labelled stories: opinion and analysis are kinds of news article,
-# sponsored content is not news at all. Live stays a NewsArticle until live coverage has
-# pages of its own (a LiveBlogPosting carries its updates).
+# sponsored content is not news at all. A story with live coverage is a LiveBlogPosting
+# (live_blog_posting), whatever its label.
 ARTICLE_TYPES = {
     Label.OPINION: "OpinionNewsArticle",
     Label.ANALYSIS: "AnalysisNewsArticle",
@@ -124,4 +126,34 @@ def news_article(article, *, absolute):
     ]
     if corrections:
         data["correction"] = corrections
+    return data
+
+
+def live_blog_posting(article, entries, *, absolute):
+    """A live story as a schema.org LiveBlogPosting: the story, its coverage times, and the
+    `entries` on the page as BlogPostings."""
+    data = news_article(article, absolute=absolute) | {"@type": "LiveBlogPosting"}
+    data["coverageStartTime"] = article.coverage_starts_at
+    if article.coverage_ends_at:
+        data["coverageEndTime"] = article.coverage_ends_at
+    data["liveBlogUpdate"] = [blog_posting(entry, article, absolute=absolute) for entry in entries]
+    return data
+
+
+def blog_posting(entry, article, *, absolute):
+    text = strip_tags(entry.text).strip()
+    data = {
+        "@type": "BlogPosting",
+        "@id": absolute(f"{article.get_absolute_url()}#{entry.anchor}"),
+        "url": absolute(f"{article.get_absolute_url()}#{entry.anchor}"),
+        "headline": Truncator(text).chars(110),
+        "articleBody": text,
+        "datePublished": entry.posted_at,
+        "dateModified": entry.corrected_at or entry.posted_at,
+    }
+    if entry.author:
+        data["author"] = person(entry.author, absolute=absolute)
+    photo = entry.public_photo
+    if photo and (image := image_object(photo, absolute=absolute)):
+        data["image"] = image
     return data

@@ -49,10 +49,14 @@ MANAGING = [
     "view_partner",
 ]
 
+# Live coverage: writers post entries, held for an editor's approval.
+LIVE_DESK = ["add_liveentry", "view_liveentry"]
+EDITORIAL += ["change_liveentry", "delete_liveentry", "approve_liveentry", "view_livechange"]
+
 ROLES = {
-    "Writer": STORY_BASICS + LIBRARY,
-    "Editor": STORY_BASICS + LIBRARY + EDITORIAL,
-    "Managing editor": STORY_BASICS + LIBRARY + EDITORIAL + MANAGING,
+    "Writer": STORY_BASICS + LIBRARY + LIVE_DESK,
+    "Editor": STORY_BASICS + LIBRARY + LIVE_DESK + EDITORIAL,
+    "Managing editor": STORY_BASICS + LIBRARY + LIVE_DESK + EDITORIAL + MANAGING,
 }
 
 

@@ -39,6 +39,9 @@ urlpatterns = [
     ),
     path("tag/<tag:slug>/feed/", public_page(feeds.TagFeed()), name="tag-feed"),
     path("tag/<tag:slug>/feed/atom/", public_page(feeds.TagAtomFeed()), name="tag-atom"),
+    # A live story's updates for its open pages, and its entries as a feed.
+    path("live/<slug:slug>/updates/", public_page(views.live_updates), name="live-updates"),
+    path("live/<slug:slug>/feed/", public_page(feeds.LiveFeed()), name="live-feed"),
     path("sitemap.xml", public_page(sitemaps.index), name="sitemap-index"),
     path("sitemap-<slug:section>.xml", public_page(sitemaps.sitemap), name="sitemap"),
     path("news-sitemap.xml", public_page(sitemaps.news_sitemap), name="news-sitemap"),

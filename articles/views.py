@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, prefetch_related_objects
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
 from django.template.response import TemplateResponse
@@ -19,6 +19,7 @@ from articles.context_processors import nav_sections
 from articles.models import Article, Layout, Section, front_areas
 from articles.models.article import bylines_prefetch
 from articles.models.fronts import front_name
+from articles.models.live import LiveEntry
 from articles.paging import Cursor, page_of
 from articles.search import NEWEST, ORDERS, RELEVANCE, clean_query, search
 
@@ -237,11 +238,48 @@ class ArticleDetailView(DetailView):
         return self.story_context(article, related=draw_cards(related), **kwargs)
 
     def story_context(self, article, *, related, **kwargs):
-        """The page's context: the story's kept parts, and the related stories' cards."""
+        """The page's context: the story's kept parts, its live entries, and the related
+        stories' cards."""
         head, story = self.story_parts(article)
+        live = self.live_context(article) if article.has_live_entries else None
         return super().get_context_data(
-            story_head=head, story=story, related_cards=related, **kwargs
+            story_head=head, story=story, related_cards=related, live=live, **kwargs
         )
+
+    def live_context(self, article):
+        """A page of a live story's entries, with its structured data (LiveBlogPosting): the
+        story's kept head leaves it out, since entries change far more often than the story.
+
+        The first page carries the summary and pinned entries and, while the coverage runs,
+        where its script asks for what changed after the newest change shown.
+        """
+        shows(self.request, f"live:{article.pk}")
+        try:
+            before = (
+                Cursor.parse(self.request.GET["before"]) if "before" in self.request.GET else None
+            )
+        except ValueError as error:
+            raise Http404(str(error)) from error
+        entries = LiveEntry.objects.filter(article=article)
+        top = [] if before else list(entries.top())
+        stream, older = entries.stream(before=before)
+        changes = [(entry.updated_at, entry.pk) for entry in top + stream]
+        prefetch_related_objects([article], bylines_prefetch(), "corrections")
+        data = jsonld.live_blog_posting(
+            article, top + stream, absolute=self.request.build_absolute_uri
+        )
+        is_live = article.is_live
+        return {
+            "is_live": is_live,
+            "polls": is_live and before is None,
+            "top": top,
+            "entries": stream,
+            "older": older,
+            "before": before,
+            "cursor": Cursor(*max(changes)) if changes else "",
+            "poll_seconds": settings.NEWSROOM_LIVE_POLL_SECONDS,
+            "structured_data": jsonld.script(data),
+        }
 
     def story_parts(self, article):
         """The story's part of the page head (its metadata) and of the page, kept for every
@@ -259,7 +297,10 @@ class ArticleDetailView(DetailView):
                 "canonical_url": absolute(article.get_absolute_url()),
                 "share_image": share_image,
                 "share_image_url": absolute(share_image.url) if share_image else "",
-                "structured_data": jsonld.script(jsonld.news_article(article, absolute=absolute)),
+                # A live story's is drawn with its entries (live_context).
+                "structured_data": ""
+                if article.has_live_entries
+                else jsonld.script(jsonld.news_article(article, absolute=absolute)),
             }
             templates = dict(
                 zip(keys, ["articles/_story_meta.html", "articles/_story.html"], strict=True)
@@ -272,6 +313,42 @@ class ArticleDetailView(DetailView):
         if not self.keep_story:
             return list(draw(keys).values())
         return kept_pieces([(key, f"story:{article.pk}") for key in keys], draw)
+
+
+def live_updates(request, slug):
+    """What changed on a live story's page after `?after=` (a cursor the page carries), as
+    JSON: each entry's HTML, whether it is new since, and the cursor to ask with next.
+
+    Kept by the page cache like a page: every reader of the page asks with the same cursor,
+    so one request per change reaches this view, whatever the crowd.
+    """
+    story = Article.objects.public_story(slug)
+    if story is None or not story.has_live_entries:
+        withdrawn = story is None and Article.objects.withdrawn().filter(slug=slug).exists()
+        return JsonResponse({"error": "No live story here."}, status=410 if withdrawn else 404)
+    try:
+        after = Cursor.parse(request.GET["after"]) if request.GET.get("after") else None
+    except ValueError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    shows(request, f"story:{story.pk}", f"live:{story.pk}")
+    changed = LiveEntry.objects.filter(article=story).changed_after(after)
+    last = changed[-1] if changed else None
+    return JsonResponse(
+        {
+            "after": str(Cursor(last.updated_at, last.pk) if last else after or ""),
+            "live": story.is_live,
+            "entries": [
+                {
+                    "id": entry.anchor,
+                    "new": after is None or entry.posted_at > after.publish_at,
+                    "html": loader.render_to_string(
+                        "articles/_live_entry.html", {"entry": entry}, request=request
+                    ),
+                }
+                for entry in changed
+            ],
+        }
+    )
 
 
 def robots_txt(request):

@@ -316,6 +316,8 @@ NEWSROOM_COPYRIGHT_NOTICE = env.str(
     "NEWSROOM_COPYRIGHT_NOTICE", default="© {year} {holder}. All rights reserved."
 )
 NEWSROOM_PAGE_SIZE = env.int("NEWSROOM_PAGE_SIZE", default=20)
+# How often an open live page asks for new entries, in seconds.
+NEWSROOM_LIVE_POLL_SECONDS = env.int("NEWSROOM_LIVE_POLL_SECONDS", default=10)
 # Admin lists longer than this (by PostgreSQL's estimate) show the estimate, not a full count.
 NEWSROOM_EXACT_COUNT_LIMIT = env.int("NEWSROOM_EXACT_COUNT_LIMIT", default=50_000)
 # A story open in the admin shows as "being edited" for this long after its last open or save.

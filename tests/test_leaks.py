@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles.models import Status
+from articles.models import LiveEntry, Status
 
 HEADLINE = "Zanzibar ferry sinks"
 
@@ -235,3 +235,56 @@ def test_a_withdrawn_story_is_canceled_by_the_api_at_once(partner_client, make_h
     hidden.status = Status.WITHDRAWN
     hidden.save()
     assert_api_hidden(partner_client, hidden)
+
+
+# Live coverage: a hidden story's entries, and a public story's held ones
+
+
+def live_surfaces(story):
+    return [
+        story.get_absolute_url(),
+        f"/live/{story.slug}/updates/",
+        f"/live/{story.slug}/feed/",
+    ]
+
+
+@pytest.mark.parametrize("state", hidden_states().keys())
+def test_a_hidden_storys_live_entries_are_on_no_public_surface(
+    client, anchor, make_hidden, state, editor
+):
+    coverage = {"coverage_starts_at": timezone.now() - timedelta(hours=2)}
+    hidden = make_hidden(**coverage | hidden_states()[state])
+    LiveEntry.post(hidden, by=editor, text="<p>Divers reach the wreck.</p>")
+    gone = hidden.status == Status.WITHDRAWN
+    for url in live_surfaces(hidden):
+        response = client.get(url)
+        assert response.status_code in ({404, 410} if gone else {404}), url
+        assert "Divers reach" not in response.content.decode(), url
+
+
+@pytest.mark.parametrize("state", ["scheduled", "embargoed"])
+def test_a_held_live_storys_entries_appear_at_its_moment(
+    client, anchor, make_hidden, state, editor, settings
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 24 * 3600
+    coverage = {"coverage_starts_at": timezone.now() - timedelta(hours=2)}
+    hidden = make_hidden(**coverage | hidden_states()[state])
+    LiveEntry.post(hidden, by=editor, text="<p>Divers reach the wreck.</p>")
+    moment = hidden.embargo_until or hidden.publish_at
+    for url in live_surfaces(hidden):
+        assert client.get(url).status_code == 404, url
+    with time_machine.travel(moment + timedelta(seconds=1), tick=False):
+        for url in live_surfaces(hidden):
+            assert "Divers reach" in client.get(url).content.decode(), url
+
+
+def test_an_entry_held_for_approval_is_on_no_public_surface(
+    client, anchor, make_hidden, writer, editor
+):
+    story = make_hidden(coverage_starts_at=timezone.now() - timedelta(hours=2))
+    LiveEntry.post(story, by=editor, text="<p>Confirmed: ferry capsized.</p>")
+    LiveEntry.post(story, by=writer, text="<p>Unconfirmed: captain arrested.</p>")
+    for url in live_surfaces(story):
+        content = client.get(url).content.decode()
+        assert "ferry capsized" in content, url
+        assert "captain arrested" not in content, url

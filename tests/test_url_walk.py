@@ -65,6 +65,7 @@ def addresses(story):
     values = {
         "object_id": story.pk,
         "pk": story.pk,
+        "article_id": story.pk,
         "id": story.created_by_id,
         "content_type_id": 1,
         "version_id": Version.objects.get_for_object(story).first().pk,

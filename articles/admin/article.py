@@ -121,6 +121,7 @@ class ArticleAdmin(
         "syndication_service",
         "created_at",
         "photo_rights",
+        "live_desk",
     ]
     fieldsets = [
         (
@@ -167,6 +168,7 @@ class ArticleAdmin(
                 ]
             },
         ),
+        ("Live coverage", {"fields": ["coverage_starts_at", "coverage_ends_at", "live_desk"]}),
         ("Assignment", {"fields": ["assigned_to", "due_at", "target_words", "length"]}),
     ]
 
@@ -251,6 +253,15 @@ class ArticleAdmin(
         if obj.is_published:
             return obj.get_absolute_url()
         return reverse("articles:preview", args=[obj.pk])
+
+    @admin.display(description="Live desk")
+    def live_desk(self, obj):
+        if obj is None or obj.pk is None or obj.coverage_starts_at is None:
+            return (
+                "Set a start time and save: the live desk posts entries without touching the story."
+            )
+        url = reverse("admin:articles_liveentry_desk", args=[obj.pk])
+        return format_html('<a href="{}">Open the live desk</a>: post and correct entries', url)
 
     @admin.display(description="Bylines")
     def byline_text(self, obj):

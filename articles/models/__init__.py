@@ -4,6 +4,7 @@ from articles.models.article import Article, ArticleQuerySet, Byline, Status
 from articles.models.bodies import BodyLink, BodyPhoto
 from articles.models.fronts import Area, Fill, Front, Layout, Slot, Style, front_areas
 from articles.models.labels import Label
+from articles.models.live import LiveChange, LiveEntry
 from articles.models.notes import StoryNote
 from articles.models.partners import Partner
 from articles.models.people import Author
@@ -39,6 +40,8 @@ __all__ = [
     "ImmutableError",
     "Label",
     "Layout",
+    "LiveChange",
+    "LiveEntry",
     "Partner",
     "Photo",
     "PhotoChange",

@@ -17,6 +17,7 @@ from articles import bodies
 from articles.models.assignments import Assignment
 from articles.models.bodies import keep_body_uses
 from articles.models.labels import Label
+from articles.models.live import LiveCoverage
 from articles.models.locking import EditLocking
 from articles.models.photos import Photo, chosen_by
 from articles.models.stamps import stamped_by
@@ -41,6 +42,9 @@ CARD_FIELDS = (
     "lead_photo",
     "label",
     "sponsor",
+    # A story's cards say Live while its coverage runs.
+    "coverage_starts_at",
+    "coverage_ends_at",
 )
 # What a story's page shows: the workflow's columns, half the table, stay in the database.
 STORY_FIELDS = (
@@ -180,6 +184,21 @@ class ArticleQuerySet(models.QuerySet):
             for field in ("publish_at", "embargo_until")
         ]
         return min(filter(None, moments), default=None)
+
+    def coverage_came_due(self, since, now):
+        """(Published stories whose live coverage started or ended after `since` up to `now`;
+        the next moment one starts or ends after `now`), from one query of the few stories
+        whose coverage has not ended by `since`."""
+        covered = self.published(now).filter(coverage_starts_at__isnull=False)
+        rows = covered.filter(
+            models.Q(coverage_ends_at__isnull=True) | models.Q(coverage_ends_at__gt=since)
+        ).values_list("pk", "coverage_starts_at", "coverage_ends_at")
+        due, moments = [], []
+        for pk, starts, ends in rows:
+            if any(moment and since < moment <= now for moment in (starts, ends)):
+                due.append(pk)
+            moments += [moment for moment in (starts, ends) if moment and moment > now]
+        return due, min(moments, default=None)
 
     def withdrawn(self, now=None):
         """Stories taken down after readers had seen them: their address answers 410 Gone."""
@@ -339,7 +358,7 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
 # Every save keeps a revision with its bylines and photo uses. Tags are left out: taggit's
 # manager does not serialise (it would store "None").
 @reversion.register(follow=["byline_set", "photos"], exclude=["tags"])
-class Article(EditorialWorkflow, Assignment, EditLocking):
+class Article(EditorialWorkflow, Assignment, EditLocking, LiveCoverage):
     headline = models.CharField(max_length=255, validators=[no_line_breaks])
     slug = models.SlugField(
         max_length=255, unique=True, help_text="The last part of the story's web address."
@@ -468,6 +487,12 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
             # The front page's lead: the newest top story, however few there are.
             models.Index(
                 fields=["is_top_story", "status", "-publish_at"], name="article_top_story_idx"
+            ),
+            # The schedule's look at live coverage: the few stories that have some.
+            models.Index(
+                fields=["coverage_ends_at"],
+                condition=models.Q(coverage_starts_at__isnull=False),
+                name="article_coverage_idx",
             ),
         ]
         constraints = [
@@ -609,11 +634,21 @@ class Article(EditorialWorkflow, Assignment, EditLocking):
         return self.label == Label.SPONSORED
 
     @property
+    def shown_label(self):
+        """The label readers see: Live while the coverage runs, whatever was chosen; a story
+        labelled Live whose coverage has not started or has ended reads as news."""
+        if self.is_live:
+            return Label.LIVE
+        if self.label == Label.LIVE and self.coverage_starts_at is not None:
+            return ""
+        return self.label
+
+    @property
     def label_text(self):
         """The label as readers read it ("Opinion", "Sponsored by Acme"), or empty for news."""
         if self.is_sponsored:
             return f"Sponsored by {self.sponsor}"
-        return self.get_label_display()
+        return Label(self.shown_label).label if self.shown_label else ""
 
     @property
     def public_lead_photo(self):
