@@ -376,9 +376,19 @@ export const Embed = Node.create({
       insertEmbed:
         () =>
         ({ editor }) => {
+          const address = {
+            type: "string",
+            format: "url",
+            required: true,
+            title: gettext("Address"),
+            description: gettext(
+              "Of a post, video or map on YouTube, Vimeo, X, Bluesky, Instagram, TikTok, " +
+                "Facebook, OpenStreetMap or Google Maps",
+            ),
+          }
           updateAttrsDialog(
-            { address: { type: "string", title: gettext("Address (YouTube, Vimeo, X, Bluesky, Instagram, TikTok, Facebook, OpenStreetMap, Google Maps)") } },
-            { title: gettext("Embed a post, video or map") },
+            { address },
+            { title: gettext("Embed a post, video or map"), submitText: gettext("Embed") },
           )(editor, { address: "" }).then((attrs) => {
             const address = webAddress((attrs?.address || "").trim())
             if (address) {
