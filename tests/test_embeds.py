@@ -7,6 +7,7 @@ import feedparser
 import pytest
 from django.core.files.storage import default_storage
 
+from articles import oembed
 from articles.models import Article, BodyEmbed, Embed, Status
 
 VIDEO = "https://www.youtube.com/watch?v=abcdefghijk"
@@ -292,3 +293,49 @@ def test_the_preview_is_for_people_who_write_stories(oembed_provider, client, ma
     client.force_login(reader)
     assert client.get(PREVIEW, {"url": VIDEO}).status_code == 403
     assert oembed_provider.requests == []
+
+
+def test_pages_may_frame_the_providers_players_and_nothing_else(client, make_article):
+    story = make_article()
+    policy = client.get(story.get_absolute_url())["Content-Security-Policy"]
+    [frames] = [part.strip() for part in policy.split(";") if part.strip().startswith("frame-src")]
+    assert frames.split()[1:] == [
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+        "https://www.openstreetmap.org",
+        "https://www.google.com",
+    ]
+
+
+@pytest.mark.parametrize(
+    "address, provider",
+    [
+        ("https://www.youtube.com/watch?v=abcdefghijk&t=30", "youtube"),
+        ("https://youtu.be/abcdefghijk", "youtube"),
+        ("https://www.youtube.com/shorts/abcdefghijk", "youtube"),
+        ("https://vimeo.com/76979871", "vimeo"),
+        ("https://twitter.com/harbour/status/1234567890", "x"),
+        ("https://bsky.app/profile/harbour.bsky.social/post/3kabc", "bluesky"),
+        ("https://www.instagram.com/p/C0abcdEFG/", "instagram"),
+        ("https://www.tiktok.com/@harbour/video/7234567890123456789", "tiktok"),
+        ("https://www.facebook.com/harbour/posts/pfbid0abc", "facebook"),
+        ("https://www.openstreetmap.org/#map=12/48.8566/2.3522", "openstreetmap"),
+        ("https://www.google.com/maps/place/Harbour/@51.5,-0.12,14z", "googlemaps"),
+        ("https://www.youtube.com/playlist?list=PL123", None),
+        ("https://www.youtube.com/watch?v=abcdefghijk#<script>", None),
+        ("https://vimeo.com:99999/76979871", None),
+        ("https://instagram.com.evil.example/p/abc/", None),
+        ("http://" + "a" * 600, None),
+    ],
+)
+def test_the_providers_we_take(address, provider):
+    found = oembed.provider_for(address)
+    assert (found.key if found else None) == provider
+
+
+def test_a_google_map_is_framed_from_its_place(oembed_provider, make_article):
+    address = "https://www.google.com/maps/place/Harbour+Office/@51.5074,-0.1278,15z"
+    make_article(body=embed(address))
+    found = Embed.objects.get(url=address)
+    assert found.title == "Map of Harbour Office"
+    assert found.frame_src == "https://www.google.com/maps?q=51.5074%2C-0.1278&z=15&output=embed"
