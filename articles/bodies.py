@@ -3,7 +3,9 @@
 Bodies are stored as sanitised HTML (articles.richtext), whose serialiser writes every
 attribute in double quotes with its value escaped: the patterns below read that form and no
 other. A reference is `<figure data-photo="42"></figure>` or `<aside data-story="7"></aside>`;
-one whose value is not a plain id refers to nothing and is drawn as nothing.
+one whose value is not a plain id refers to nothing and is drawn as nothing. An embed is
+`<figure data-embed="https://…"></figure>`: an address the sanitiser let through only when a
+provider of articles.oembed takes it.
 """
 
 import re
@@ -11,6 +13,7 @@ from html import escape, unescape
 
 PHOTO = re.compile(r'<figure data-photo="([^"]*)"></figure>')
 STORY = re.compile(r'<aside data-story="([^"]*)"></aside>')
+EMBED = re.compile(r'<figure data-embed="([^"]*)"></figure>')
 TABLE = re.compile(r'<table(?: data-caption="([^"]*)")?>|</table>')
 # Larger ids than a database's integer key could not be saved as a use: they name nothing.
 LARGEST_ID = 2**31 - 1
@@ -39,12 +42,18 @@ def story_ids(html):
     return _ids(STORY, html)
 
 
-def draw(html, *, photo, story):
-    """The body as readers read it: each reference replaced by `photo(id)` or `story(id)`
-    (HTML, empty for what readers may not see), each table in a region that scrolls sideways
-    on a narrow screen, with its caption."""
+def embed_urls(html):
+    """The addresses the body embeds, in order of first appearance."""
+    return list(dict.fromkeys(unescape(match[1]) for match in EMBED.finditer(html or "")))
+
+
+def draw(html, *, photo, story, embed=lambda url: ""):
+    """The body as readers read it: each reference replaced by `photo(id)`, `story(id)` or
+    `embed(address)` (HTML, empty for what readers may not see), each table in a region that
+    scrolls sideways on a narrow screen, with its caption."""
     html = PHOTO.sub(lambda match: _drawn(photo, match[1]), html or "")
     html = STORY.sub(lambda match: _drawn(story, match[1]), html)
+    html = EMBED.sub(lambda match: embed(unescape(match[1])), html)
     tables = iter(range(1, 1_000_000))
 
     def table(match):

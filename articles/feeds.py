@@ -2,7 +2,8 @@
 
 Both formats carry the lead photo, then the photos in the body, as Media RSS (`media:content`
 with its credit and copyright): RSS allows only one enclosure per item, and enclosures carry no
-credit at all.
+credit at all. An item's description ends with a link to each embed in the body (the
+provider's page, by its title): feed readers load nothing from the providers.
 Feeds are kept whole by the page cache (`public_page` in articles/urls.py), like pages.
 """
 
@@ -16,11 +17,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator, timezone
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.text import Truncator
 
 from articles.caching import shows
-from articles.models import Article, BodyPhoto, Section
+from articles.models import Article, BodyEmbed, BodyPhoto, Section
 from articles.models.article import bylines_prefetch
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -113,6 +114,7 @@ class LatestStoriesFeed(Feed):
                 "tags",
                 # The body stays in the database: its photos are read from their uses.
                 Prefetch("body_photos", BodyPhoto.objects.select_related("photo")),
+                Prefetch("body_embeds", BodyEmbed.objects.select_related("embed")),
             )[:FEED_SIZE]
         )
 
@@ -141,7 +143,11 @@ class LatestStoriesFeed(Feed):
 
     def item_description(self, article):
         # Feed readers take the summary as HTML: the standfirst is plain text.
-        return escape(article.standfirst)
+        links = (
+            format_html('<p><a href="{}">{}</a></p>', use.embed.url, use.embed.display_title)
+            for use in article.body_embeds.all()
+        )
+        return escape(article.standfirst) + "".join(links)
 
     def item_link(self, article):
         return self.request.build_absolute_uri(article.get_absolute_url())

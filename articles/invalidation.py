@@ -23,6 +23,7 @@ from articles.models import (
     Author,
     Byline,
     Correction,
+    Embed,
     Front,
     Layout,
     LiveEntry,
@@ -210,6 +211,12 @@ def photo_names(photo_ids):
         | Q(body_links__story__lead_photo__in=photo_ids)
     )
     return _stories_showing(leads, each=("story", "card", "brief")) | _stories_showing(in_page)
+
+
+@receiver([post_save, post_delete], sender=Embed)
+def _embed_changed(sender, instance, **kwargs):
+    """A provider's answer kept again: the pages of the public stories whose bodies show it."""
+    tell(_stories_showing(Article.objects.filter(body_embeds__embed=instance.pk)))
 
 
 @receiver([post_save, post_delete], sender=Alert)

@@ -2,7 +2,9 @@
 
 Beyond text, a body holds blocks (docs/architecture.md, "Story bodies"): tables, pull quotes
 (a blockquote of class "pull-quote"), and references drawn at read time by articles.bodies:
-`<figure data-photo="42">` (a library photo) and `<aside data-story="7">` (one of our stories).
+`<figure data-photo="42">` (a library photo), `<aside data-story="7">` (one of our stories) and
+`<figure data-embed="https://…">` (an address from a provider of articles.oembed; any other
+address, or a javascript: or data: one, is dropped here).
 Their editor side is static/articles/admin/body-blocks.js, registered with the allow-list of
 each in settings (DJANGO_PROSE_EDITOR_EXTENSIONS, django-prose-editor's extension mechanism).
 References carry an id and nothing else: no file address, no headline, nothing that could go
@@ -12,6 +14,8 @@ stale or be forged.
 import nh3
 from django.urls import reverse_lazy
 from django_prose_editor.config import allowlist_from_extensions, expand_extensions
+
+from articles import oembed
 
 PULL_QUOTE = "pull-quote"
 
@@ -34,6 +38,7 @@ BODY_EXTENSIONS = {
     # Where each block's chooser asks (articles.admin.body_blocks).
     "BodyPhoto": {"url": reverse_lazy("admin:articles_article_choose_photos")},
     "StoryLink": {"url": reverse_lazy("admin:articles_article_choose_stories")},
+    "Embed": {"url": reverse_lazy("admin:articles_article_choose_embeds")},
 }
 
 
@@ -43,7 +48,15 @@ def body_allowlist():
     allowed = allowlist_from_extensions(expand_extensions(BODY_EXTENSIONS))
     allowed["attributes"]["blockquote"].discard("class")
     allowed.setdefault("allowed_classes", {})["blockquote"] = {PULL_QUOTE}
+    allowed["attribute_filter"] = _embed_address
     return allowed
+
+
+def _embed_address(tag, attribute, value):
+    """Only an address a provider takes stays an embed (articles.oembed)."""
+    if attribute == "data-embed":
+        return value if oembed.provider_for(value) else None
+    return value
 
 
 _cleaner = None

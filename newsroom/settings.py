@@ -10,6 +10,8 @@ from django.utils.csp import CSP
 from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
+from articles.oembed import FRAME_ORIGINS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -268,13 +270,15 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+    # An embed's player, once the reader asks for it: the providers' player origins only.
+    "frame-src": list(FRAME_ORIGINS),
 }
 
 # The story body's own blocks (articles/richtext.py): the editor's module, and what each
 # block may carry through the sanitiser.
 _BODY_BLOCKS = html_tags(
     ["figure", "aside"],
-    {"figure": ["data-photo"], "aside": ["data-story"], "table": ["data-caption"]},
+    {"figure": ["data-photo", "data-embed"], "aside": ["data-story"], "table": ["data-caption"]},
 )
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
@@ -284,6 +288,7 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
             "TableCaption": _BODY_BLOCKS,
             "BodyPhoto": _BODY_BLOCKS,
             "StoryLink": _BODY_BLOCKS,
+            "Embed": _BODY_BLOCKS,
         },
     }
 ]
@@ -340,6 +345,11 @@ NEWSROOM_STORE_PIECES = env.bool("NEWSROOM_STORE_PIECES", default=True)
 NEWSROOM_PIECE_CACHE_SECONDS = env.int("NEWSROOM_PIECE_CACHE_SECONDS", default=86_400)
 # Photo uploads over either limit are refused with a message. Pillow itself refuses anything
 # over about 179 megapixels, whatever this says.
+# Embeds (articles/oembed.py): how long a provider may take to answer when a story is saved,
+# and per provider overrides of its table ({"youtube": {"endpoint": "…"}}; Meta's endpoints
+# need an app token in their address).
+NEWSROOM_OEMBED_TIMEOUT = env.float("NEWSROOM_OEMBED_TIMEOUT", default=3.0)
+NEWSROOM_OEMBED_PROVIDERS = env.json("NEWSROOM_OEMBED_PROVIDERS", default={})
 NEWSROOM_MAX_UPLOAD_BYTES = env.int("NEWSROOM_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 NEWSROOM_MAX_IMAGE_PIXELS = env.int("NEWSROOM_MAX_IMAGE_PIXELS", default=100_000_000)
 # Content Credentials (C2PA, docs/content-credentials.md). The certificate authorities whose

@@ -39,6 +39,7 @@ from articles.models import (
     Status,
 )
 from articles.roles import sync_roles
+from tests.oembed_provider import oembed_provider  # noqa: F401 - a fixture, here for every test
 
 _counter = itertools.count(1)
 

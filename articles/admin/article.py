@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -287,6 +287,9 @@ class ArticleAdmin(
         obj.updated_by = request.user
         obj.record_edit()
         super().save_model(request, obj, form, change)
+        # The story is saved all the same: readers get a link where a provider failed.
+        for problem in obj.embed_problems():
+            messages.warning(request, problem)
         if set(ASSIGNMENT_FIELDS) & set(form.changed_data):
             obj.record_assignment(by=request.user)
 

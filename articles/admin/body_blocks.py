@@ -1,12 +1,15 @@
 """What the body editor's blocks ask the server (static/articles/admin/body-blocks.js): photos
-from the library and our own stories, found by words or by id, as JSON."""
+from the library and our own stories, found by words or by id, and what a provider said of an
+embed's address, as JSON."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.urls import path
 
+from articles import oembed
 from articles.admin.thumbnails import thumbnail_url
-from articles.models import Article, Photo
+from articles.models import Article, Embed, Photo
+from articles.models.embeds import provider_table
 
 # A chooser lists this many at most: enough to pick from, small enough to scan.
 CHOICES = 20
@@ -14,7 +17,11 @@ CHOICES = 20
 
 class BodyBlocksMixin:
     def get_urls(self):
-        views = [("photos", self.choose_photo_view), ("stories", self.choose_story_view)]
+        views = [
+            ("photos", self.choose_photo_view),
+            ("stories", self.choose_story_view),
+            ("embeds", self.embed_preview_view),
+        ]
         return [
             *(
                 path(
@@ -62,6 +69,26 @@ class BodyBlocksMixin:
                 ]
             }
         )
+
+    def embed_preview_view(self, request):
+        """What the provider said of `?url=`; asked now if never asked, so the block shows it
+        before the story is saved (saving asks again after a failure)."""
+        if not (
+            request.user.has_perm("articles.add_article")
+            or request.user.has_perm("articles.change_article")
+        ):
+            raise PermissionDenied
+        url = request.GET.get("url", "")[: oembed.MAX_URL + 1]
+        if oembed.provider_for(url, provider_table()) is None:
+            names = ", ".join(provider.name for provider in oembed.PROVIDERS)
+            return JsonResponse(
+                {"results": [], "problem": f"Paste the address of a post, video or map on {names}."}
+            )
+        embed = Embed.objects.filter(url=url).first()
+        if embed is None:
+            Embed.objects.fetch_missing([url])
+            embed = Embed.objects.get(url=url)
+        return JsonResponse({"results": [embed.preview()]})
 
 
 def chosen(request):

@@ -2,6 +2,7 @@ from articles.models.addresses import FormerSlug
 from articles.models.alerts import Alert, AlertChange
 from articles.models.article import Article, ArticleQuerySet, Byline, Status
 from articles.models.bodies import BodyLink, BodyPhoto
+from articles.models.embeds import BodyEmbed, Embed
 from articles.models.fronts import Area, Fill, Front, Layout, Slot, Style, front_areas
 from articles.models.labels import Label
 from articles.models.live import LiveChange, LiveEntry
@@ -29,11 +30,13 @@ __all__ = [
     "ArticleQuerySet",
     "AuditEntry",
     "Author",
+    "BodyEmbed",
     "BodyLink",
     "BodyPhoto",
     "Byline",
     "ChecklistError",
     "Correction",
+    "Embed",
     "Fill",
     "FormerSlug",
     "Front",

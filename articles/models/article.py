@@ -16,6 +16,7 @@ from taggit.managers import TaggableManager
 from articles import bodies
 from articles.models.assignments import Assignment
 from articles.models.bodies import keep_body_uses
+from articles.models.embeds import Embed
 from articles.models.labels import Label
 from articles.models.live import LiveCoverage
 from articles.models.locking import EditLocking
@@ -549,6 +550,9 @@ class Article(EditorialWorkflow, Assignment, EditLocking, LiveCoverage):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = [*kwargs["update_fields"], "version"]
         update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            # Before the story's own writes: a slow provider holds none of its rows.
+            Embed.objects.fetch_missing(bodies.embed_urls(self.body))
         left, body_moved = self._left_slug(update_fields), self._body_moved(update_fields)
         if left or body_moved:
             with transaction.atomic(using=kwargs.get("using")):
@@ -570,7 +574,11 @@ class Article(EditorialWorkflow, Assignment, EditLocking, LiveCoverage):
         if update_fields is not None and "body" not in update_fields:
             return False
         if self._state.adding:
-            return bool(bodies.photo_ids(self.body) or bodies.story_ids(self.body))
+            return bool(
+                bodies.photo_ids(self.body)
+                or bodies.story_ids(self.body)
+                or bodies.embed_urls(self.body)
+            )
         return self._saved_body is None or self._saved_body != self.body
 
     def _left_slug(self, update_fields):
@@ -680,6 +688,20 @@ class Article(EditorialWorkflow, Assignment, EditLocking, LiveCoverage):
         now = timezone.now()
         photos = (self.inline_photos.get(pk) for pk in bodies.photo_ids(self.body))
         return [photo for photo in photos if photo and photo.image and photo.is_usable(now)]
+
+    @property
+    def embeds(self):
+        """The body's embeds, by address: one query, none for a body without; asked again only
+        when the body names other addresses. Never a provider: that was asked on save."""
+        urls = bodies.embed_urls(self.body)
+        if (kept := self.__dict__.get("_embeds")) is None or kept[0] != urls:
+            found = Embed.objects.in_bulk(urls, field_name="url") if urls else {}
+            kept = self._embeds = (urls, found)
+        return kept[1]
+
+    def embed_problems(self):
+        """What the editor is told of the body's embeds whose provider failed to answer."""
+        return [problem for embed in self.embeds.values() if (problem := embed.problem())]
 
     @property
     def linked_stories(self):

@@ -1,7 +1,8 @@
-"""What a story's body shows besides text, kept as data: each inline photo and each story it
-links to as a card (articles.bodies reads them out of the body). The rows follow the body,
-written in the same transaction as the story (Article.save): they answer "which stories show
-this photo" (pages to draw again, rights) and "which stories link to this one"."""
+"""What a story's body shows besides text, kept as data: each inline photo, each story it
+links to as a card and each embed (articles.bodies reads them out of the body). The rows follow
+the body, written in the same transaction as the story (Article.save): they answer "which
+stories show this photo" (pages to draw again, rights), "which stories link to this one" and
+"which stories show this embed"."""
 
 from django.db import models
 
@@ -55,6 +56,7 @@ def keep_body_uses(article):
     """Write the story's body photos and links as its body now has them; only references to
     rows that exist are kept (the body still names the others, which readers never see)."""
     from articles.models.article import Article
+    from articles.models.embeds import BodyEmbed, Embed
     from articles.models.photos import Photo
 
     for model, ids, target in [
@@ -68,3 +70,10 @@ def keep_body_uses(article):
             model(article=article, position=position, **{field: pk})
             for position, pk in enumerate(pk for pk in ids if pk in existing)
         )
+    BodyEmbed.objects.filter(article=article).delete()
+    urls = bodies.embed_urls(article.body)
+    embeds = Embed.objects.in_bulk(urls, field_name="url")
+    BodyEmbed.objects.bulk_create(
+        BodyEmbed(article=article, embed=embeds[url], position=position)
+        for position, url in enumerate(url for url in urls if url in embeds)
+    )

@@ -279,3 +279,133 @@ export const TableCaption = Extension.create({
     })
   },
 })
+
+const webAddress = (value) =>
+  /^https?:\/\/\S+$/.test(value || "") && (value || "").length <= 500 ? value : ""
+
+function embedSummary(item) {
+  const parts = [
+    crel("span", { className: "body-block-label", textContent: item.label }),
+    crel("span", {
+      className: "body-block-state",
+      textContent: [item.provider, item.author].filter(Boolean).join(" · "),
+    }),
+  ]
+  if (item.problem) {
+    parts.push(crel("span", { className: "body-block-problem", textContent: item.problem }))
+  } else if (!item.plays) {
+    parts.push(
+      crel("span", {
+        className: "body-block-credit",
+        textContent: gettext("Readers get a link to the post: its provider offers no player."),
+      }),
+    )
+  }
+  const text = crel("span", { className: "body-block-text" }, parts)
+  return item.thumbnail
+    ? crel("span", { className: "body-block-summary" }, [
+        crel("img", { src: item.thumbnail, alt: "", width: 80 }),
+        text,
+      ])
+    : crel("span", { className: "body-block-summary" }, [text])
+}
+
+// A post, video or map by its address: <figure data-embed="https://…">. The server asks the
+// provider (articles/oembed.py) and says here what it answered, or why it failed.
+export const Embed = Node.create({
+  name: "Embed",
+  group: "block",
+  atom: true,
+  draggable: true,
+  selectable: true,
+
+  addOptions() {
+    return { url: "" }
+  },
+
+  addAttributes() {
+    return {
+      address: {
+        default: "",
+        parseHTML: (element) => webAddress(element.getAttribute("data-embed")),
+        renderHTML: (attributes) => ({ "data-embed": attributes.address }),
+      },
+    }
+  },
+
+  parseHTML() {
+    return [{ tag: "figure[data-embed]" }]
+  },
+
+  renderHTML({ HTMLAttributes }) {
+    return ["figure", mergeAttributes(HTMLAttributes)]
+  },
+
+  addNodeView() {
+    const url = this.options.url
+    return ({ node }) => {
+      const dom = crel("div", { className: "body-block body-block-embed" })
+      dom.setAttribute("data-body-block", "embed")
+      dom.contentEditable = "false"
+      const heading = gettext("Embed")
+      dom.append(
+        crel("span", { className: "body-block-kind", textContent: `${heading}: ${node.attrs.address}` }),
+        crel("span", { textContent: gettext("Asking the provider…") }),
+      )
+      fetchJSON(`${url}?url=${encodeURIComponent(node.attrs.address)}`)
+        .then((answer) => {
+          const item = answer.results[0]
+          dom.lastChild.replaceWith(
+            item
+              ? embedSummary(item)
+              : crel("span", {
+                  className: "body-block-problem",
+                  textContent: `${answer.problem || ""} ${gettext("Readers see nothing here.")}`,
+                }),
+          )
+        })
+        .catch(() => {
+          dom.lastChild.textContent = gettext("The preview failed: it is asked again on save.")
+        })
+      return { dom }
+    }
+  },
+
+  addCommands() {
+    return {
+      insertEmbed:
+        () =>
+        ({ editor }) => {
+          const address = {
+            type: "string",
+            format: "url",
+            required: true,
+            title: gettext("Address"),
+            description: gettext(
+              "Of a post, video or map on YouTube, Vimeo, X, Bluesky, Instagram, TikTok, " +
+                "Facebook, OpenStreetMap or Google Maps",
+            ),
+          }
+          updateAttrsDialog(
+            { address },
+            { title: gettext("Embed a post, video or map"), submitText: gettext("Embed") },
+          )(editor, { address: "" }).then((attrs) => {
+            const address = webAddress((attrs?.address || "").trim())
+            if (address) {
+              editor.chain().focus().insertContent({ type: "Embed", attrs: { address } }).run()
+            }
+          })
+          return true
+        },
+    }
+  },
+
+  addMenuItems({ buttons, menu }) {
+    menu.defineItem({
+      name: "Embed",
+      groups: "nodes",
+      command: (editor) => editor.commands.insertEmbed(),
+      button: buttons.material("smart_display", gettext("Embed a post, video or map")),
+    })
+  },
+})
