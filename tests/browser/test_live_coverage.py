@@ -40,7 +40,7 @@ def test_an_editors_entry_appears_on_an_open_readers_page(
     text = desk.locator(".prose-editor .ProseMirror[contenteditable='true']")
     text.click()
     desk.keyboard.type("The first result is in.")
-    desk.get_by_role("button", name="Post").click()
+    desk.get_by_role("button", name="Post", exact=True).click()
     expect(desk.get_by_text("Entry posted")).to_be_visible()
 
     # The reader is offered the entry rather than having the page move under them.
