@@ -1,5 +1,6 @@
 import shutil
 import threading
+from argparse import Namespace
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -52,8 +53,9 @@ def test_primes_only_loopback():
 
 
 @contextmanager
-def recording_server():
-    """A loopback server answering 200 to everything; yields its URL and what it was asked."""
+def recording_server(key=None):
+    """A loopback server answering 200 (401 without `key`, when one is set); yields its URL
+    and what it was asked."""
     asked = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -61,7 +63,8 @@ def recording_server():
 
         def do_GET(self):
             asked.append((self.path, self.headers.get("Authorization")))
-            self.send_response(200)
+            refused = key is not None and self.headers.get("Authorization") != key
+            self.send_response(401 if refused else 200)
             self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"ok")
@@ -129,3 +132,18 @@ def test_priming_sends_the_pages_headers():
     assert sorted(asked) == sorted(
         [("/api/ninjs/", "Bearer nr_k"), ("/api/ninjs/7", "Bearer nr_k")] * 2
     )
+
+
+@pytest.mark.skipif(not shutil.which("wrk"), reason="needs wrk (apt-get install wrk)")
+def test_a_page_needing_a_key_is_measured_with_it_from_first_request_to_last(tmp_path):
+    from bench.__main__ import measure
+    from bench.pages import Page
+
+    args = Namespace(connections=2, seconds=1, warmup=1, prime_passes=1)
+    page = Page("API item", ["/api/ninjs/1", "/api/ninjs/2"], headers={"Authorization": "k"})
+    with recording_server(key="k") as (base, asked):
+        result = measure(
+            shutil.which("wrk"), base, page, cache="c", args=args, workdir=tmp_path, prime=True
+        )
+    assert not result.failed and not result.errors and result.requests > 10
+    assert {key for _, key in asked} == {"k"}
