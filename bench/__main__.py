@@ -96,7 +96,9 @@ def measure(wrk, base, page, *, cache, args, workdir, floor=False, prime=False):
         return report.Measurement(page=page.label, cache=cache, note=page.missing)
     started = time.monotonic()
     try:
-        status, _body = server.fetch(base + page.paths[0], timeout=FIRST_ANSWER_SECONDS)
+        status, _body = server.fetch(
+            base + page.paths[0], timeout=FIRST_ANSWER_SECONDS, headers=page.headers
+        )
         alone = time.monotonic() - started
     except OSError:
         note = f"no answer in {FIRST_ANSWER_SECONDS} s"
@@ -106,12 +108,23 @@ def measure(wrk, base, page, *, cache, args, workdir, floor=False, prime=False):
         return report.Measurement(page=page.label, cache=cache, note=f"HTTP {status}{hint}")
     paths_file = Path(workdir) / "paths.txt"
     paths_file.write_text("\n".join(page.paths) + "\n")
-    common = {"connections": args.connections, "page": page.label, "cache": cache}
+    common = {
+        "connections": args.connections,
+        "page": page.label,
+        "cache": cache,
+        "headers": page.headers,
+    }
     if floor:
         # A constant page needs no warm-up, and thousands of requests in a short run.
         return load.run(wrk, base, paths_file, seconds=args.floor_seconds, **common)
     if prime:
-        load.prime(base, page.paths, passes=args.prime_passes, connections=args.connections)
+        load.prime(
+            base,
+            page.paths,
+            passes=args.prime_passes,
+            connections=args.connections,
+            headers=page.headers,
+        )
     if args.warmup:
         load.run(wrk, base, paths_file, seconds=args.warmup, **common)
     result = load.run(wrk, base, paths_file, seconds=args.seconds, **common)

@@ -64,27 +64,14 @@ def parse(stdout, *, page, cache):
     )
 
 
-def run(wrk, base_url, paths_file, *, seconds, connections, page, cache):
+def run(wrk, base_url, paths_file, *, seconds, connections, page, cache, headers=None):
     """Load the server with the paths in paths_file for some seconds; loopback only."""
     if urlsplit(base_url).hostname != "127.0.0.1":
         raise ValueError(f"The benchmark only sends traffic to 127.0.0.1, not {base_url}")
     completed = subprocess.run(
-        [
-            wrk,
-            "--threads",
-            "1",
-            "--connections",
-            str(connections),
-            "--duration",
-            f"{seconds}s",
-            "--timeout",
-            "10s",
-            "--script",
-            str(ROTATE),
-            base_url,
-            "--",
-            str(paths_file),
-        ],
+        command(
+            wrk, base_url, paths_file, seconds=seconds, connections=connections, headers=headers
+        ),
         capture_output=True,
         text=True,
         timeout=seconds + 60,
@@ -92,7 +79,32 @@ def run(wrk, base_url, paths_file, *, seconds, connections, page, cache):
     return parse(completed.stdout, page=page, cache=cache)
 
 
-def prime(base_url, paths, *, passes, connections, seconds=120):
+def command(wrk, base_url, paths_file, *, seconds, connections, headers=None):
+    """wrk's command line; rotate.lua's requests carry the `headers` given here."""
+    return [
+        wrk,
+        "--threads",
+        "1",
+        "--connections",
+        str(connections),
+        "--duration",
+        f"{seconds}s",
+        "--timeout",
+        "10s",
+        *(
+            arg
+            for name, value in (headers or {}).items()
+            for arg in ("--header", f"{name}: {value}")
+        ),
+        "--script",
+        str(ROTATE),
+        base_url,
+        "--",
+        str(paths_file),
+    ]
+
+
+def prime(base_url, paths, *, passes, connections, seconds=120, headers=None):
     """Request every path `passes` times, a few at once, within a time limit.
 
     A page rotating over hundreds of addresses would otherwise be measured "cached" while most
@@ -107,7 +119,7 @@ def prime(base_url, paths, *, passes, connections, seconds=120):
         # A slow or failing page is the measurement's to report, not the priming's.
         if time.monotonic() < deadline:
             with contextlib.suppress(OSError):
-                fetch(base_url + path)
+                fetch(base_url + path, headers=headers)
 
     with ThreadPoolExecutor(max_workers=connections) as pool:
         list(pool.map(get, paths * passes))

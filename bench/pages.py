@@ -15,6 +15,25 @@ class Page:
     paths: list[str] = field(default_factory=list)
     # Why the page cannot be measured, when that is known before any request.
     missing: str = ""
+    # Sent with every request to the page (by wrk, the first fetch and the priming).
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+# Far more than wrk sends in a minute on loopback (the floor, the fastest page, answers a few
+# thousand a second): every API request is still counted, as a real partner's is, and none
+# is refused with a 429 that would be measured instead of the API.
+PARTNER_REQUESTS_PER_MINUTE = 1_000_000_000
+
+
+def partner_headers():
+    """A partner with a fresh key, as the API's requests carry it (Django must be set up)."""
+    from articles.models import Partner
+
+    partner = Partner.objects.filter(name="Benchmark").first() or Partner(name="Benchmark")
+    partner.requests_per_minute = PARTNER_REQUESTS_PER_MINUTE
+    key = partner.issue_key()
+    partner.save()
+    return {"Authorization": f"Bearer {key}"}
 
 
 def choose(*, stories, articles, seed):
@@ -34,6 +53,9 @@ def choose(*, stories, articles, seed):
     random.Random(seed).shuffle(sample)
     by_pk = published.only("slug", "publish_at", "created_at").in_bulk(sample)
     article_paths = [by_pk[pk].get_absolute_url() for pk in sample]
+    # The same stories by the partner API.
+    item_paths = [reverse("api:item", args=[pk]) for pk in sample]
+    api = partner_headers()
 
     # Grouped, not a count filtered by a subquery of published stories: PostgreSQL ran that
     # subquery once per story and had not finished after seven minutes at a million.
@@ -70,6 +92,8 @@ def choose(*, stories, articles, seed):
             [f"/search/?q={word}" for word in SEARCH_WORDS],
         ),
         Page("news sitemap", [reverse("articles:news-sitemap")]),
+        Page("API list", [reverse("api:list")], headers=api),
+        Page(f"API item (rotating over {len(item_paths):,} stories)", item_paths, headers=api),
     ]
 
 

@@ -65,7 +65,7 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def fetch(url, *, timeout=30):
+def fetch(url, *, timeout=30, headers=None):
     """(status, body) of one GET, without following redirects."""
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -74,7 +74,8 @@ def fetch(url, *, timeout=30):
 
     opener = urllib.request.build_opener(NoRedirect)
     try:
-        with opener.open(url, timeout=timeout) as response:
+        request = urllib.request.Request(url, headers=headers or {})
+        with opener.open(request, timeout=timeout) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()

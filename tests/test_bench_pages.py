@@ -1,3 +1,5 @@
+import time
+
 from articles.models import Article
 from bench.pages import choose, rss_feed
 from bench.report import FLOOR
@@ -46,3 +48,46 @@ def test_the_deep_section_page_is_reached_by_cursor_as_readers_reach_it(db, clie
     listed = list(world.order_by("-publish_at", "-pk").values_list("headline", flat=True))
     html = client.get(deep.paths[0]).content.decode()
     assert listed[5] not in html and listed[6] in html and listed[8] in html
+
+
+def test_the_api_pages_ask_for_the_article_pages_stories_with_a_partners_key(db, client):
+    fill(stories=60)
+    pages = {page.label: page for page in choose(stories=60, articles=20, seed=1)}
+    articles = pages["article (rotating over 20 stories)"].paths
+    items = pages["API item (rotating over 20 stories)"]
+    listing = pages["API list"]
+    assert listing.paths == ["/api/ninjs/"]
+    assert listing.headers == items.headers
+    [(name, value)] = items.headers.items()
+    # Each item is the story the article page at the same position shows.
+    for article, item in list(zip(articles, items.paths, strict=True))[:3]:
+        ninjs = client.get(item, headers={name: value}).json()
+        assert ninjs["altIds"] == [{"role": "web", "value": f"http://testserver{article}"}]
+    assert len(client.get("/api/ninjs/", headers={name: value}).json()["items"]) == 20
+    # Without the key the API refuses: the header is what the benchmark must send.
+    assert client.get(items.paths[0]).status_code == 401
+
+
+def test_the_benchmarks_partner_is_never_refused_for_its_rate(db, client):
+    from django.core.cache import cache
+
+    from articles.api.access import RATE_PREFIX
+    from articles.models import Partner
+
+    fill(stories=5)
+    item = next(page for page in choose(stories=5, articles=5, seed=1) if "API item" in page.label)
+    partner = Partner.objects.get()
+    # A minute in which a fast machine has already sent the floor's rate for a whole minute.
+    cache.set(f"{RATE_PREFIX}:{partner.pk}:{int(time.time() // 60)}", 60 * 20_000, timeout=120)
+    assert client.get(item.paths[0], headers=item.headers).status_code == 200
+
+
+def test_choosing_again_issues_a_new_key_to_the_same_partner(db, client):
+    from articles.models import Partner
+
+    fill(stories=5)
+    first = next(page for page in choose(stories=5, articles=5, seed=1) if page.headers)
+    second = next(page for page in choose(stories=5, articles=5, seed=1) if page.headers)
+    assert Partner.objects.count() == 1
+    assert client.get("/api/ninjs/", headers=first.headers).status_code == 401
+    assert client.get("/api/ninjs/", headers=second.headers).status_code == 200
