@@ -47,6 +47,21 @@ def embed_urls(html):
     return list(dict.fromkeys(unescape(match[1]) for match in EMBED.finditer(html or "")))
 
 
+def photo_marker(pk):
+    """A reference to photo `pk` as a sanitised text holds it (to find texts that show it)."""
+    return f'<figure data-photo="{pk}"></figure>'
+
+
+def story_marker(pk):
+    return f'<aside data-story="{pk}"></aside>'
+
+
+def embed_marker(url):
+    """An embed of `url` as a sanitised text holds it: the serialiser escapes `&` and `"`."""
+    value = url.replace("&", "&amp;").replace('"', "&quot;")
+    return f'<figure data-embed="{value}"></figure>'
+
+
 def draw(html, *, photo, story, embed=lambda url: ""):
     """The body as readers read it: each reference replaced by `photo(id)`, `story(id)` or
     `embed(address)` (HTML, empty for what readers may not see), each table in a region that

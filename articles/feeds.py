@@ -20,8 +20,9 @@ from django.utils import feedgenerator, timezone
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.text import Truncator
 
+from articles import bodies
 from articles.caching import shows
-from articles.models import Article, BodyEmbed, BodyPhoto, Section
+from articles.models import Article, BodyEmbed, BodyPhoto, LiveEntry, Section
 from articles.models.article import bylines_prefetch
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -263,7 +264,7 @@ class LiveFeed(LatestStoriesFeed):
         return story
 
     def items(self, story):
-        return list(story.live_entries.shown().for_page()[:FEED_SIZE])
+        return LiveEntry.read_blocks(story.live_entries.shown().for_page()[:FEED_SIZE])
 
     def title(self, story):
         return f"{story.headline}: live · {settings.NEWSROOM_SITE_NAME}"
@@ -278,8 +279,24 @@ class LiveFeed(LatestStoriesFeed):
         return Truncator(strip_tags(entry.text).strip()).chars(110)
 
     def item_description(self, entry):
-        # Sanitised when saved, like a story's body.
-        return entry.text
+        """The text (sanitised when saved), its blocks drawn for feed readers: photos go as
+        Media RSS, linked stories and embeds as links; nothing loads from a provider."""
+        blocks, absolute = entry.blocks, self.request.build_absolute_uri
+
+        def story(pk):
+            found = blocks.stories.get(pk)
+            if found is None:
+                return ""
+            return format_html(
+                '<p><a href="{}">{}</a></p>', absolute(found.get_absolute_url()), found.headline
+            )
+
+        def embed(url):
+            if (found := blocks.embeds.get(url)) is None:
+                return ""
+            return format_html('<p><a href="{}">{}</a></p>', url, found.display_title)
+
+        return bodies.draw(entry.text, photo=lambda pk: "", story=story, embed=embed)
 
     def item_link(self, entry):
         return self.request.build_absolute_uri(f"{entry.article.get_absolute_url()}#{entry.anchor}")
@@ -303,5 +320,9 @@ class LiveFeed(LatestStoriesFeed):
         return entry.article.copyright_line
 
     def item_extra_kwargs(self, entry):
-        media = self.media_of(entry.public_photo) if entry.public_photo else None
-        return {"photos": [media]} if media else {}
+        now, photos = timezone.now(), entry.blocks.photos
+        shown = [entry.public_photo] if entry.public_photo else []
+        inline = (photos.get(pk) for pk in bodies.photo_ids(entry.text))
+        shown += [p for p in inline if p and p not in shown and p.image and p.is_usable(now)]
+        media = [found for photo in shown if (found := self.media_of(photo))]
+        return {"photos": media} if media else {}

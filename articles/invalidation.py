@@ -118,8 +118,9 @@ def _story_deleted(sender, instance, **kwargs):
 
 
 def linking_names(pk):
-    """The pages of public stories whose bodies link to story `pk` as a card."""
-    return _stories_showing(Article.objects.filter(body_links__story_id=pk))
+    """The pages of public stories whose bodies, or live entries, link to story `pk` as a card."""
+    bodies = _stories_showing(Article.objects.filter(body_links__story_id=pk))
+    return bodies | live_names(LiveEntry.objects.linking_to(pk))
 
 
 def _if_public(article_id, *names):
@@ -200,7 +201,8 @@ def _photo_saved(sender, instance, **kwargs):
 
 def photo_names(photo_ids):
     """The names of the public stories showing those photos: as lead (pages and cards), or in
-    their galleries or bodies, or as the lead of a story their bodies link to (pages)."""
+    their galleries or bodies, or as the lead of a story their bodies link to (pages); and the
+    live pages whose published entries show them inline."""
     if not photo_ids:
         return set()
     leads = Article.objects.filter(lead_photo__in=photo_ids)
@@ -210,13 +212,22 @@ def photo_names(photo_ids):
         # A story linked as a card inside another's body shows its lead photo there.
         | Q(body_links__story__lead_photo__in=photo_ids)
     )
-    return _stories_showing(leads, each=("story", "card", "brief")) | _stories_showing(in_page)
+    shown = _stories_showing(leads, each=("story", "card", "brief")) | _stories_showing(in_page)
+    return shown | live_names(LiveEntry.objects.showing_photos(photo_ids))
+
+
+def live_names(entries):
+    """The live pages of public stories where readers see any of `entries`."""
+    stories = Article.objects.published().filter(pk__in=entries.shown().values("article_id"))
+    return {f"live:{pk}" for pk in stories.values_list("pk", flat=True)}
 
 
 @receiver([post_save, post_delete], sender=Embed)
 def _embed_changed(sender, instance, **kwargs):
-    """A provider's answer kept again: the pages of the public stories whose bodies show it."""
-    tell(_stories_showing(Article.objects.filter(body_embeds__embed=instance.pk)))
+    """A provider's answer kept again: the pages of the public stories whose bodies show it,
+    and the live pages whose entries do."""
+    bodies = _stories_showing(Article.objects.filter(body_embeds__embed=instance.pk))
+    tell(bodies | live_names(LiveEntry.objects.showing_embed(instance.url)))
 
 
 @receiver([post_save, post_delete], sender=Alert)

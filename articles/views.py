@@ -263,6 +263,7 @@ class ArticleDetailView(DetailView):
         entries = LiveEntry.objects.filter(article=article)
         top = [] if before else list(entries.top())
         stream, older = entries.stream(before=before)
+        LiveEntry.read_blocks(top + stream)
         changes = [(entry.updated_at, entry.pk) for entry in top + stream]
         prefetch_related_objects([article], bylines_prefetch(), "corrections")
         data = jsonld.live_blog_posting(
@@ -331,7 +332,7 @@ def live_updates(request, slug):
     except ValueError as error:
         return JsonResponse({"error": str(error)}, status=400)
     shows(request, f"story:{story.pk}", f"live:{story.pk}")
-    changed = LiveEntry.objects.filter(article=story).changed_after(after)
+    changed = LiveEntry.read_blocks(LiveEntry.objects.filter(article=story).changed_after(after))
     last = changed[-1] if changed else None
     return JsonResponse(
         {

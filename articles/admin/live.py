@@ -139,6 +139,7 @@ class LiveEntryAdmin(admin.ModelAdmin):
 
     def response_change(self, request, obj):
         messages.success(request, "Entry corrected: readers see the correction note.")
+        _warn_of_embeds(request, obj)
         return redirect(reverse("admin:articles_liveentry_desk", args=[obj.article_id]))
 
     def delete_model(self, request, obj):
@@ -206,6 +207,7 @@ class LiveEntryAdmin(admin.ModelAdmin):
             messages.success(request, "Entry sent to an editor: readers see it once approved.")
         else:
             messages.success(request, "Entry posted: readers' pages show it within seconds.")
+        _warn_of_embeds(request, entry)
         return True
 
     def _step(self, request, story, step):
@@ -235,6 +237,11 @@ class LiveEntryAdmin(admin.ModelAdmin):
             messages.error(request, f"Not done: {_message(error)}")
         else:
             messages.success(request, "Done.")
+
+
+def _warn_of_embeds(request, entry):
+    for problem in entry.embed_problems():
+        messages.warning(request, problem)
 
 
 def _message(error):

@@ -7,6 +7,10 @@ coverage runs until its end time, with nothing running at that moment (the page 
 schedule names what came due). Every step on an entry is permission-checked and recorded.
 """
 
+import operator
+from functools import reduce
+from typing import NamedTuple
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -14,6 +18,9 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django_prose_editor.fields import ProseEditorField
 
+from articles import bodies
+from articles.models.embeds import Embed
+from articles.models.photos import Photo
 from articles.models.stamps import stamped_by
 from articles.models.workflow import ChangeRecord
 from articles.paging import Cursor
@@ -105,7 +112,28 @@ class LiveCoverage(models.Model):
         return self
 
 
+class Blocks(NamedTuple):
+    """What entries' texts show besides text, by id or address, ready to draw: library
+    photos, the linked stories readers may see (as cards), embeds."""
+
+    photos: dict
+    stories: dict
+    embeds: dict
+
+
 class LiveEntryQuerySet(models.QuerySet):
+    def showing_photos(self, photo_ids):
+        """Entries whose text shows any of those library photos."""
+        markers = [Q(text__contains=bodies.photo_marker(pk)) for pk in photo_ids]
+        return self.filter(reduce(operator.or_, markers)) if markers else self.none()
+
+    def linking_to(self, story_id):
+        """Entries whose text links to story `story_id` as a card."""
+        return self.filter(text__contains=bodies.story_marker(story_id))
+
+    def showing_embed(self, url):
+        return self.filter(text__contains=bodies.embed_marker(url))
+
     def shown(self):
         """Entries readers may see on a story readers may see: published ones."""
         return self.filter(status=LiveEntry.Status.PUBLISHED)
@@ -239,10 +267,71 @@ class LiveEntry(models.Model):
     def clean(self):
         if not strip_tags(sanitize_body(self.text or "")).strip():
             raise ValidationError({"text": "Write the entry: it is empty."})
+        # Published, or publishing (an editor's post, a correction): readers would see it now.
+        if self.status == self.Status.PUBLISHED and (problems := self.publish_problems()):
+            raise ValidationError({"text": problems})
 
     @property
     def is_held(self):
         return self.status == self.Status.HELD
+
+    # The text's blocks, drawn like a story body's (articles.bodies).
+
+    @classmethod
+    def read_blocks(cls, entries):
+        """Read what `entries` show besides text in one query per kind, however many entries
+        (none for a kind no entry has): never a provider, which was asked when they were
+        posted or corrected."""
+        from articles.models.article import Article
+
+        entries = list(entries)
+        photo_ids = [pk for entry in entries for pk in bodies.photo_ids(entry.text)]
+        story_ids = [pk for entry in entries for pk in bodies.story_ids(entry.text)]
+        urls = [url for entry in entries for url in bodies.embed_urls(entry.text)]
+        blocks = Blocks(
+            photos=Photo.objects.in_bulk(photo_ids) if photo_ids else {},
+            stories=Article.objects.published().cards().in_bulk(story_ids) if story_ids else {},
+            embeds=Embed.objects.in_bulk(urls, field_name="url") if urls else {},
+        )
+        for entry in entries:
+            entry._blocks = (entry.text, blocks)
+        return entries
+
+    @property
+    def blocks(self):
+        """The text's photos, linked stories and embeds; read again only when the text moved."""
+        kept = self.__dict__.get("_blocks")
+        if kept is None or kept[0] != self.text:
+            LiveEntry.read_blocks([self])
+        return self._blocks[1]
+
+    def publish_problems(self, now=None):
+        """What stops readers seeing the entry: its inline photos checked like a body's."""
+        ids = bodies.photo_ids(sanitize_body(self.text or ""))
+        photos = Photo.objects.in_bulk(ids) if ids else {}
+        problems = []
+        for pk in ids:
+            if pk not in photos:
+                problems.append(
+                    f"inline photo #{pk}: not in the photo library; choose another or take it out"
+                )
+                continue
+            photo = photos[pk]
+            problems += [
+                f"inline photo “{photo}”: {problem}" for problem in photo.publish_problems(now)
+            ]
+        return problems
+
+    def embed_problems(self):
+        """What the desk is told of the text's embeds whose provider failed to answer."""
+        embeds = self.blocks.embeds
+        found = (embeds.get(url) for url in bodies.embed_urls(self.text))
+        return [
+            f"Embed {embed.url}: {embed.error} Readers get a link to the address; correcting "
+            "the entry asks again."
+            for embed in found
+            if embed is not None and embed.error
+        ]
 
     @property
     def public_photo(self):
@@ -274,6 +363,8 @@ class LiveEntry(models.Model):
         if editor:
             entry.approved_at, entry.approved_by = entry.posted_at, by
         entry.full_clean(exclude=["article"])
+        # Before the entry's writes: a slow provider holds none of its rows.
+        fetch_embeds(entry.text)
         with transaction.atomic():
             if entry.is_summary:
                 cls._unmark_summary(article.pk)
@@ -291,6 +382,8 @@ class LiveEntry(models.Model):
                 raise LiveError("This entry is already published.")
             now = timezone.now()
             entry.status, entry.posted_at = self.Status.PUBLISHED, now
+            if problems := entry.publish_problems(now):
+                raise ValidationError({"text": problems})
             entry.approved_at, entry.approved_by = now, by
             entry.save()
             LiveChange.record(entry.article, entry, LiveChange.Action.APPROVE, by=by)
@@ -300,6 +393,8 @@ class LiveEntry(models.Model):
         """Change a published entry's text or photo: readers see that it was corrected, when,
         and `note`. A held entry is only edited: nobody has seen it."""
         self._check(by, "correct entries")
+        if "text" in fields:
+            fetch_embeds(fields["text"])
         with transaction.atomic():
             entry = self._locked()
             changed = [name for name in fields if getattr(entry, name) != fields[name]]
@@ -370,6 +465,11 @@ class LiveEntry(models.Model):
         for entry in cls.objects.filter(article_id=article_id, is_summary=True):
             entry.is_summary = False
             entry.save()
+
+
+def fetch_embeds(text):
+    """Ask the providers about the text's embeds not asked yet (or whose answer failed)."""
+    Embed.objects.fetch_missing(bodies.embed_urls(sanitize_body(text or "")))
 
 
 class LiveChange(ChangeRecord):

@@ -13,8 +13,28 @@ def story_body(article):
     (renditions, caption, credit and copyright), its linked stories as cards, its embeds as
     placeholders that load nothing from the provider until the reader asks; a photo or story
     readers may not see, or that does not exist, is drawn as nothing."""
-    photos, stories, embeds = article.inline_photos, article.linked_stories, article.embeds
+    return drawn(
+        article.body,
+        photos=article.inline_photos,
+        stories=article.linked_stories,
+        embeds=article.embeds,
+    )
 
+
+@register.simple_tag
+def entry_text(entry):
+    """A live entry's text drawn like a story's body, from the blocks read for its page
+    (LiveEntry.read_blocks)."""
+    blocks = entry.blocks
+    return drawn(
+        entry.text,
+        photos=blocks.photos,
+        stories=blocks.stories,
+        embeds=blocks.embeds,
+    )
+
+
+def drawn(html, *, photos, stories, embeds):
     def photo(pk):
         if pk not in photos:
             return ""
@@ -31,6 +51,6 @@ def story_body(article):
             return ""
         return render_to_string("articles/_embed.html", {"embed": embeds[url]})
 
-    # The body was sanitised when it was saved (articles.richtext); what is drawn into it is
+    # The text was sanitised when it was saved (articles.richtext); what is drawn into it is
     # escaped by the templates.
-    return mark_safe(bodies.draw(article.body, photo=photo, story=story, embed=embed))
+    return mark_safe(bodies.draw(html, photo=photo, story=story, embed=embed))
