@@ -263,19 +263,20 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             return _kept_until(response, getattr(request, "expires_at", None))
         key = _page_key(request)
-        read = cache.get_many([key, SCHEDULE, *map(_token_key, (ANY_CHANGE, DONE))])
-        # Read before any name's token: a page may hold it (see changed()).
+        checked = _checked_key(key)
+        read = cache.get_many([key, checked, SCHEDULE, *map(_token_key, (ANY_CHANGE, DONE))])
+        # Read before any name's token: a page may be vouched for with it (see changed()).
         done = tokens([DONE], read)[DONE]
         if (page := read.get(key)) is not None:
-            # The tokens of its names when it was built, when it changes by itself, and the
-            # "done" token then: while that holds, nothing changed since, and one read served.
-            content, headers, built_with, expires_at, built_done = page
+            # The tokens of its names when it was built, when it changes by itself, and which
+            # page it is. Beside it, small, the "done" token it was last found current with:
+            # while that holds nothing changed since, and the one read served.
+            content, headers, built_with, expires_at, which = page
             if keep_time(read.get(SCHEDULE)):
                 done = tokens([DONE])[DONE]
-            current = done == built_done
+            current = read.get(checked) == (which, done)
             if not current and (current := tokens(built_with) == built_with):
-                page = (content, headers, built_with, expires_at, done)
-                cache.set(key, page, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+                cache.set(checked, (which, done), timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
             if current:
                 response = HttpResponse(content, headers=headers)
                 return _conditional(request, _kept_until(response, expires_at))
@@ -288,8 +289,12 @@ class PageCacheMiddleware:
             # no name's token read here is newer than the data the page was built from.
             now = tokens([*names, SITE, ALERTS])
             if tokens([ANY_CHANGE])[ANY_CHANGE] == before:
-                page = (response.content, dict(response.headers.items()), now, expires_at, done)
-                cache.set(key, page, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+                which = uuid.uuid4().hex
+                page = (response.content, dict(response.headers.items()), now, expires_at, which)
+                cache.set_many(
+                    {key: page, checked: (which, done)},
+                    timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS,
+                )
         return _conditional(request, _kept_until(response, expires_at))
 
     @staticmethod
@@ -328,6 +333,13 @@ def _page_key(request):
     address = f"{request.scheme}://{request.get_host()}{request.path}?{read}"
     # "v2": what a page holds changed; pages the release before kept are not read.
     return f"{PREFIX}page:v2:{_edition()}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _checked_key(page_key):
+    # Apart from the page: after a change, a page still current is vouched for again with a
+    # few bytes, not rewritten whole. Naming the page, so that a request vouching for the
+    # page it read never vouches for one built since.
+    return page_key.replace(f"{PREFIX}page:", f"{PREFIX}checked:", 1)
 
 
 def _kept_until(response, moment):

@@ -377,19 +377,39 @@ def test_a_kept_page_costs_one_read_while_nothing_changes(
         assert response.context is None and b"Harbour reopens" in response.content
         return [key for op, key in recording.log if op == "read"]
 
-    assert len(reads_of_a_hit()) == 4  # the page, the clock, "any change" and "done"
+    # The page, when it was last found current, the clock, "any change" and "done".
+    assert len(reads_of_a_hit()) == 5
     # Another story changes: the first hit reads the page's names once, to see it still holds,
-    # and keeps the page with the new "done" token, read before those names (see changed()).
+    # and notes it current with the new "done" token, read before those names (see changed()),
+    # without writing the page again.
     other.dek = "A new standfirst"
     other.save()
     reads = reads_of_a_hit()
     assert reads.index("newsroom:token:done") < reads.index(f"newsroom:token:story:{one.pk}")
-    assert len(reads_of_a_hit()) == 4
+    assert not any(op == "write" and ":page:" in key for op, key in recording.log)
+    assert len(reads_of_a_hit()) == 5
     # Its own story changes: the page is built again.
     one.headline = "Harbour closes"
     one.save()
     recording.log.clear()
     assert b"Harbour closes" in client.get(one.get_absolute_url()).content
+
+
+def test_a_request_vouching_late_for_the_page_it_read_never_vouches_for_another(
+    client, rf, make_article, warm_site
+):
+    story = make_article(headline="Harbour reopens")
+    warm_site()
+    url = story.get_absolute_url()
+    client.get(url)
+    assert client.get(url).context is None  # kept
+    caching.changed(f"story:{story.pk}")  # the kept page no longer shows the story as it is
+    # A request that read the page kept before this one, and found it current, notes so late,
+    # with the newest "done" token: it names the page it read, not the one kept now.
+    done = caching.tokens([caching.DONE])[caching.DONE]
+    checked = caching._checked_key(caching._page_key(rf.get(url, HTTP_HOST="testserver")))
+    cache.set(checked, ("the page it read", done), timeout=None)
+    assert client.get(url).context is not None  # built again
 
 
 def test_deleting_a_story_removes_it_at_once(client, make_article):
