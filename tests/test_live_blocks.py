@@ -210,6 +210,15 @@ def test_an_editor_cannot_post_an_entry_whose_inline_photo_is_incomplete(
     assert not LiveEntry.objects.exists()
 
 
+def test_an_editor_cannot_post_an_entry_whose_own_photo_is_incomplete(make_photo, post):
+    bad = make_photo(caption="Uncredited", credit="")
+    with pytest.raises(ValidationError) as refused:
+        post("<p>Scene.</p>", photo=bad)
+    [message] = refused.value.message_dict["text"]
+    assert message.startswith("photo “Uncredited") and "no credit" in message
+    assert not LiveEntry.objects.exists()
+
+
 def test_a_photo_not_in_the_library_is_named(post):
     with pytest.raises(ValidationError) as refused:
         post(f"<p>Scene.</p>{figure(424242)}")

@@ -306,10 +306,15 @@ class LiveEntry(models.Model):
         return self._blocks[1]
 
     def publish_problems(self, now=None):
-        """What stops readers seeing the entry: its inline photos checked like a body's."""
+        """What stops readers seeing the entry: its photo and inline photos, checked like a
+        story's lead and body photos."""
         ids = bodies.photo_ids(sanitize_body(self.text or ""))
         photos = Photo.objects.in_bulk(ids) if ids else {}
         problems = []
+        if self.photo_id is not None:
+            problems += [
+                f"photo “{self.photo}”: {problem}" for problem in self.photo.publish_problems(now)
+            ]
         for pk in ids:
             if pk not in photos:
                 problems.append(

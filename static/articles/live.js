@@ -22,6 +22,11 @@
     return holder.content.firstElementChild;
   }
 
+  // Told once in the page, so that other scripts (embeds.js) take up what the entry brings.
+  function placed(node) {
+    node.dispatchEvent(new Event("newsroom:inserted", { bubbles: true }));
+  }
+
   function offer() {
     if (!waiting.length) {
       button.hidden = true;
@@ -39,7 +44,7 @@
     }
     // Oldest first, each above the last: the newest ends on top.
     waiting.forEach(function (entry) {
-      list.insertBefore(element(entry.html), list.firstChild);
+      placed(list.insertBefore(element(entry.html), list.firstChild));
     });
     var first = document.getElementById(waiting[waiting.length - 1].id);
     waiting = [];
@@ -55,7 +60,9 @@
     data.entries.forEach(function (entry) {
       var shown = document.getElementById(entry.id);
       if (shown) {
-        shown.replaceWith(element(entry.html));
+        var replacement = element(entry.html);
+        shown.replaceWith(replacement);
+        placed(replacement);
       } else if (entry["new"]) {
         waiting = waiting.filter(function (other) { return other.id !== entry.id; });
         waiting.push(entry);

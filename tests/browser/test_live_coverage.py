@@ -58,3 +58,29 @@ def test_an_editors_entry_appears_on_an_open_readers_page(
     assert_valid_html({"live page": reader.content()})
     desk.goto(story.get_absolute_url())
     assert_accessible(desk)
+
+
+def test_an_embed_in_a_new_entry_loads_on_an_open_readers_page(
+    strict_page, make_article, editor, settings, oembed_provider
+):
+    settings.NEWSROOM_LIVE_POLL_SECONDS = 1
+    settings.SECURE_CSP = settings.SECURE_CSP | {
+        "frame-src": [*settings.SECURE_CSP["frame-src"], oembed_provider.base]
+    }
+    story = make_article(
+        headline="Launch day", coverage_starts_at=timezone.now() - timedelta(minutes=5)
+    )
+    reader = strict_page
+    reader.goto(story.get_absolute_url())
+    video = "https://www.youtube.com/watch?v=harbour0001"
+    LiveEntry.post(story, by=editor, text=f'<p>Lift-off.</p><figure data-embed="{video}"></figure>')
+
+    reader.get_by_role("button", name="1 new update — show").click()
+    figure = reader.locator(".live-entries figure.embed")
+    load = figure.get_by_role("button", name="Load the YouTube video (sends you to youtube.com)")
+    expect(load).to_be_visible()  # the new entry's placeholder works like the page's own
+    load.click()
+    expect(figure.locator("iframe")).to_have_attribute(
+        "src", f"{oembed_provider.base}/player/harbour0001"
+    )
+    assert reader.violations == []
