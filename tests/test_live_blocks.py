@@ -341,3 +341,23 @@ def test_a_live_page_with_blocks_costs_the_same_queries_however_many_entries(
     assert html.count('class="embed embed-youtube"') == min(count, 49)  # "New." takes a place
     with django_assert_num_queries(5):
         updates_html(client, live_story)
+
+
+# Rights: a photo a live entry shows is the desk's to change, and cannot be deleted
+
+
+@pytest.mark.parametrize("how", ["inline", "with the entry"])
+def test_a_photo_in_a_published_storys_entry_is_locked_for_writers_and_kept(
+    make_photo, post, writer, editor, how
+):
+    photo = make_photo(caption="Crowd at the count")
+    assert not photo.is_locked_for_writers()
+    if how == "inline":
+        post(f"<p>Scene.</p>{figure(photo)}")
+    else:
+        post("<p>Scene.</p>", photo=photo)
+    assert photo.is_locked_for_writers()
+    assert not photo.can_edit(writer) and photo.can_edit(editor)
+    assert [story.headline for story in photo.stories()] == [
+        LiveEntry.objects.get().article.headline
+    ]

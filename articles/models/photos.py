@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from articles import imaging
+from articles import bodies, imaging
 from articles.credentials.reading import Credentials, read_credentials
 from articles.models.files import written_in_transaction
 from articles.models.renditions import (
@@ -405,7 +405,8 @@ class Photo(models.Model):
         return self
 
     def stories(self):
-        """Every story that shows this photo, as its lead, in its gallery or in its body."""
+        """Every story that shows this photo: as its lead, in its gallery or in its body, or
+        in one of its live entries (with the entry, or in its text)."""
         # Imported here: the article module may well import this one (publish checks).
         from articles.models.article import Article
 
@@ -413,6 +414,9 @@ class Photo(models.Model):
             models.Q(lead_photo=self)
             | models.Q(photos__photo=self)
             | models.Q(body_photos__photo=self)
+            | models.Q(live_entries__photo=self)
+            # Entries keep no use rows: found by the reference their text holds.
+            | models.Q(live_entries__text__contains=bodies.photo_marker(self.pk))
         ).distinct()
 
     def rendition(self, width, ratio=None, format="jpeg"):
