@@ -141,6 +141,36 @@ def test_a_withdrawn_story_is_canceled_without_its_text(api, make_article, edito
     assert items(api("/api/ninjs/")) == []
 
 
+def test_a_list_since_a_moment_tells_the_partner_what_was_withdrawn_since(
+    api, make_article, editor
+):
+    since = timezone.now() - timedelta(minutes=1)
+    before = make_article(
+        headline="Old mistake",
+        publish_at=since - timedelta(days=1),
+        first_published_at=since - timedelta(days=1),
+    )
+    before.withdraw(by=editor, reason="Legal")
+    Article.objects.filter(pk=before.pk).update(withdrawn_at=since - timedelta(hours=1))
+    kept = make_article(headline="Still up", publish_at=since + timedelta(seconds=1))
+    taken = make_article(
+        headline="Libel",
+        publish_at=since + timedelta(seconds=2),
+        first_published_at=since + timedelta(seconds=2),
+    )
+    taken.withdraw(by=editor, reason="Legal")
+    answer = items(api(f"/api/ninjs/?since={since.isoformat().replace('+', '%2B')}"))
+    for item in answer:
+        assert_valid(item)
+    assert [(item["uri"].rsplit("/", 1)[1], item["pubStatus"]) for item in answer] == [
+        (str(taken.pk), "canceled"),
+        (str(kept.pk), "usable"),
+    ]
+    assert "Libel" not in json.dumps(answer) and "Old mistake" not in json.dumps(answer)
+    # Without `since`, a list is what may be published: nothing withdrawn.
+    assert [item["pubStatus"] for item in items(api("/api/ninjs/"))] == ["usable"]
+
+
 def test_an_agency_photo_travels_only_where_the_contract_allows(
     api, make_partner, make_article, make_photo
 ):

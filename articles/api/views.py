@@ -2,7 +2,8 @@
 
 Items are kept like the reader's pages (`caching.kept_pieces`, under `story:<id>`), so a
 change to a story, its photos, bylines, tags or corrections, a lifted embargo or a lapsed
-licence sends the new item at once; the list's one query of ids is always asked afresh.
+licence sends the new item at once; the list's one query of ids is always asked afresh. A list
+`?since=` a moment starts with the stories withdrawn since then, canceled, never with text.
 """
 
 import hashlib
@@ -83,9 +84,23 @@ def story_list(request, partner, version):
         following = request.build_absolute_uri(
             f"{reverse('api:list')}?{urlencode(query | {'before': str(page.older)})}"
         )
+    if since and before is None:
+        # A partner asking what changed must learn what it has to take down too.
+        items = [*_taken_down(request, partner, version, moment), *items]
     # Each item is JSON text already, kept as such: joined, not parsed and written again.
     body = f'{{"items": [{",".join(items)}], "next": {json.dumps(following)}}}'
     return HttpResponse(body)
+
+
+def _taken_down(request, partner, version, since):
+    """The partner's stories withdrawn since `since`, as canceled items (no text), newest
+    first; on the first page of a `since` list, at most a page of them."""
+    withdrawn = partner.stories(Article.objects.withdrawn()).filter(withdrawn_at__gte=since)
+    withdrawn = withdrawn.only("pk", "withdrawn_at").order_by("-withdrawn_at", "-pk")
+    return [
+        json.dumps(ninjs.canceled(story, uri=_uri(request, story.pk), version=version))
+        for story in withdrawn[:PAGE_SIZE]
+    ]
 
 
 @api_view
