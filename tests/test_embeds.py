@@ -339,3 +339,30 @@ def test_a_google_map_is_framed_from_its_place(oembed_provider, make_article):
     found = Embed.objects.get(url=address)
     assert found.title == "Map of Harbour Office"
     assert found.frame_src == "https://www.google.com/maps?q=51.5074%2C-0.1278&z=15&output=embed"
+
+
+# Transactional: the test's own transaction would hide the admin's.
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_asks_providers_before_its_transaction_holds_the_database(
+    oembed_provider, login, editor, make_article, monkeypatch
+):
+    from django.db import transaction
+
+    from articles import oembed
+    from tests.test_locking import form_data
+
+    asked_in_a_transaction = []
+    fetch = oembed.fetch
+
+    def watched(*args, **kwargs):
+        asked_in_a_transaction.append(transaction.get_connection().in_atomic_block)
+        return fetch(*args, **kwargs)
+
+    monkeypatch.setattr(oembed, "fetch", watched)
+    story = make_article(body="<p>Old.</p>")
+    client = login(editor)
+    shown = client.get(f"/admin/articles/article/{story.pk}/change/")
+    body = f"<p>New words.</p>{embed(VIDEO)}"
+    client.post(f"/admin/articles/article/{story.pk}/change/", form_data(shown, body=body))
+    assert Article.objects.get(pk=story.pk).body == body
+    assert asked_in_a_transaction == [False]

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
+from articles import bodies
 from articles.admin.body_blocks import BodyBlocksMixin
 from articles.admin.budget import BudgetAdminMixin
 from articles.admin.filters import PublishedYearFilter
@@ -19,8 +20,9 @@ from articles.admin.story_screen import StoryScreenMixin
 from articles.admin.thumbnails import thumbnail
 from articles.admin.workflow import MyStoriesFilter, StateFilter, WorkflowAdminMixin
 from articles.admin.working_copies import WorkingCopyAdminMixin
-from articles.models import Article, ArticlePhoto, Byline, Status
+from articles.models import Article, ArticlePhoto, Byline, Embed, Status
 from articles.models.assignments import ASSIGNMENT_FIELDS
+from articles.richtext import sanitize_body
 from articles.search import matching
 
 
@@ -281,11 +283,31 @@ class ArticleAdmin(
         holder = obj.lock_holder()
         return f"✎ {holder.get_full_name() or holder}" if holder else ""
 
+    def add_view(self, request, form_url="", extra_context=None):
+        self.ask_providers(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self.ask_providers(request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def ask_providers(self, request):
+        """The posted body's embeds are asked about before the transaction the admin saves in
+        (django-reversion's revision): on SQLite it holds the database's write lock, which a
+        slow provider (up to NEWSROOM_OEMBED_TIMEOUT an address) would hold from every other
+        writer."""
+        if request.method == "POST" and (
+            self.has_add_permission(request) or self.has_change_permission(request)
+        ):
+            body = sanitize_body(request.POST.get("body", ""))
+            Embed.objects.fetch_missing(bodies.embed_urls(body))
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
         obj.record_edit()
+        obj.providers_asked = True  # by ask_providers(), before the transaction
         super().save_model(request, obj, form, change)
         # The story is saved all the same: readers get a link where a provider failed.
         for problem in obj.embed_problems():

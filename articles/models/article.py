@@ -541,6 +541,10 @@ class Article(EditorialWorkflow, Assignment, EditLocking, LiveCoverage):
     _saved_slug = None
     _saved_body = None
 
+    # Set by a caller that asked the body's embeds' providers before its own transaction
+    # (the admin): save asks none, so no provider is waited for with the database held.
+    providers_asked = False
+
     def save(self, *args, **kwargs):
         # The admin sanitises through the form field; imports and scripts come through here.
         self.body = sanitize_body(self.body)
@@ -550,7 +554,7 @@ class Article(EditorialWorkflow, Assignment, EditLocking, LiveCoverage):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = [*kwargs["update_fields"], "version"]
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or "body" in update_fields:
+        if not self.providers_asked and (update_fields is None or "body" in update_fields):
             # Before the story's own writes: a slow provider holds none of its rows.
             Embed.objects.fetch_missing(bodies.embed_urls(self.body))
         left, body_moved = self._left_slug(update_fields), self._body_moved(update_fields)
