@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles import invalidation
-from articles.models import Embed, LiveEntry, Status
+from articles.models import Embed, LiveEntry, Photo, Status
 from tests.test_bodies import XSS
 
 VIDEO = "https://www.youtube.com/watch?v=abcdefghijk"
@@ -361,3 +361,15 @@ def test_a_photo_in_a_published_storys_entry_is_locked_for_writers_and_kept(
     assert [story.headline for story in photo.stories()] == [
         LiveEntry.objects.get().article.headline
     ]
+
+
+def test_a_photo_in_an_entrys_text_cannot_be_deleted(make_photo, post, login, editor):
+    photo = make_photo(caption="Crowd at the count")
+    post(f"<p>Scene.</p>{figure(photo)}")
+    client = login(editor)
+    url = f"/admin/articles/photo/{photo.pk}/delete/"
+    page = client.get(url).content.decode()
+    assert "would require deleting the following protected related objects" in page
+    assert "Live entry: " in page
+    client.post(url, {"post": "yes"})
+    assert Photo.objects.filter(pk=photo.pk).exists()

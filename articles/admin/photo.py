@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from articles import imaging
 from articles.admin.credentials import credentials_note
 from articles.admin.thumbnails import rights_badge, thumbnail
-from articles.models import Article, Photo
+from articles.models import Article, LiveEntry, Photo
 from articles.models.photos import LOCKED_FOR_WRITERS
 
 
@@ -126,6 +126,16 @@ class RightsFilter(admin.SimpleListFilter):
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     form = PhotoForm
+
+    def get_deleted_objects(self, objs, request):
+        # Live entries show library photos by a reference in their text, not a row the
+        # database could protect: a photo one shows is refused here like any other in use.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        ids = [photo.pk for photo in objs]
+        entries = LiveEntry.objects.showing_photos(ids).select_related("article")
+        protected = [*protected, *(f"Live entry: {entry}" for entry in entries)]
+        return deleted, counts, perms_needed, protected
+
     list_display = [
         "list_thumbnail",
         "__str__",
