@@ -58,7 +58,6 @@ class Command(BaseCommand):
         outcomes = Counter()
         logger.info("watching %s", ", ".join(str(inbox.folder) for inbox in inboxes))
         while not self.stopping:
-            close_old_connections()  # a connection the database dropped overnight
             for inbox in inboxes:
                 for path in inbox.ready():
                     if self.stopping:
@@ -67,6 +66,9 @@ class Command(BaseCommand):
             if once:
                 break
             time.sleep(interval)
+            # Between passes, as Django does between requests: a connection the database
+            # dropped meanwhile (overnight, a restart) is opened afresh.
+            close_old_connections()
         summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
         self.stdout.write(f"{sum(outcomes.values())} files: {summary or 'nothing to do'}")
 
