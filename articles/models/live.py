@@ -22,7 +22,7 @@ from articles import bodies
 from articles.models.embeds import Embed
 from articles.models.photos import Photo
 from articles.models.stamps import stamped_by
-from articles.models.workflow import ChangeRecord
+from articles.models.workflow import ChangeRecord, checklist_lines, missing_from_library
 from articles.paging import Cursor
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 
@@ -310,22 +310,9 @@ class LiveEntry(models.Model):
         story's lead and body photos."""
         ids = bodies.photo_ids(sanitize_body(self.text or ""))
         photos = Photo.objects.in_bulk(ids) if ids else {}
-        problems = []
-        if self.photo_id is not None:
-            problems += [
-                f"photo “{self.photo}”: {problem}" for problem in self.photo.publish_problems(now)
-            ]
-        for pk in ids:
-            if pk not in photos:
-                problems.append(
-                    f"inline photo #{pk}: not in the photo library; choose another or take it out"
-                )
-                continue
-            photo = photos[pk]
-            problems += [
-                f"inline photo “{photo}”: {problem}" for problem in photo.publish_problems(now)
-            ]
-        return problems
+        named = [("photo", self.photo)] if self.photo_id is not None else []
+        named += [("inline photo", photos[pk]) for pk in ids if pk in photos]
+        return checklist_lines(named, now) + missing_from_library(ids, photos)
 
     def embed_problems(self):
         """What the desk is told of the text's embeds whose provider failed to answer."""

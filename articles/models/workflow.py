@@ -16,6 +16,24 @@ from articles.models.stamps import stamped_by
 from articles.models.status import Status
 
 
+def checklist_lines(named_photos, now=None):
+    """What stops each (name, photo) pair being published, in the checklist's words."""
+    return [
+        f"{name} “{photo}”: {problem}"
+        for name, photo in named_photos
+        for problem in photo.publish_problems(now)
+    ]
+
+
+def missing_from_library(ids, found):
+    """A checklist line for each photo id a text refers to that `found` does not hold."""
+    return [
+        f"inline photo #{pk}: not in the photo library; choose another or take it out"
+        for pk in ids
+        if pk not in found
+    ]
+
+
 class WorkflowError(Exception):
     """A step the story's current state does not allow."""
 
@@ -188,15 +206,8 @@ class EditorialWorkflow(models.Model):
             ]
             if missing
         ]
-        for name, photo in self.photos_for_checklist(photos):
-            problems += [f"{name} “{photo}”: {problem}" for problem in photo.publish_problems(now)]
-        found = self.inline_photos
-        problems += [
-            f"inline photo #{pk}: not in the photo library; choose another or take it out"
-            for pk in bodies.photo_ids(self.body)
-            if pk not in found
-        ]
-        return problems
+        problems += checklist_lines(self.photos_for_checklist(photos), now)
+        return problems + missing_from_library(bodies.photo_ids(self.body), self.inline_photos)
 
     def photos_for_checklist(self, photos=None):
         if self.lead_photo_id:
