@@ -84,3 +84,17 @@ def test_an_embed_in_a_new_entry_loads_on_an_open_readers_page(
         "src", f"{oembed_provider.base}/player/harbour0001"
     )
     assert reader.violations == []
+
+
+def test_the_live_desk_s_editor_runs_under_the_content_security_policy(
+    strict_page, make_article, editor, log_in
+):
+    story = make_article(
+        headline="Count night", coverage_starts_at=timezone.now() - timedelta(minutes=5)
+    )
+    log_in(strict_page, editor)
+    strict_page.goto(f"/admin/articles/liveentry/desk/{story.pk}/")
+    expect(
+        strict_page.locator(".prose-editor .ProseMirror[contenteditable='true']")
+    ).to_be_visible()
+    assert strict_page.violations == []
