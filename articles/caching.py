@@ -22,8 +22,11 @@ what came due. A page showing something that ends by itself says when (`expires(
 browser or proxy is told to keep it past that moment, however it is served.
 
 **Pages** of views marked `public_page` are kept whole by `PageCacheMiddleware`, which answers
-readers without a session cookie before sessions, CSRF and authentication run: the page and
-the schedule in one read, and its names' tokens in a second only after a change somewhere.
+readers without a session cookie before sessions, CSRF and authentication run: the page, a
+note of when it was last found current, the schedule and the "done" token in one read, and its
+names' tokens in a second only after a change somewhere. On Redis each process keeps a copy of
+those four keys, which Redis tells it to drop when they change (`newsroom/near_cache.py`): a
+hit makes no round trip. Tokens that vouch for a page are always read from the cache itself.
 Anonymous readers get `Cache-Control: public` with a short max-age, an ETag, a Last-Modified
 and 304s; signed-in users get `private, no-store`. **Pieces** (`kept_pieces()`) are each
 story's cards and its part of its page, for the pages built afresh: a change to one story draws
@@ -264,7 +267,7 @@ class PageCacheMiddleware:
             return _kept_until(response, getattr(request, "expires_at", None))
         key = _page_key(request)
         checked = _checked_key(key)
-        read = cache.get_many([key, checked, SCHEDULE, *map(_token_key, (ANY_CHANGE, DONE))])
+        read = cache.get_many([key, checked, SCHEDULE, _token_key(DONE)])
         # Read before any name's token: a page may be vouched for with it (see changed()).
         done = tokens([DONE], read)[DONE]
         if (page := read.get(key)) is not None:
@@ -280,7 +283,7 @@ class PageCacheMiddleware:
             if current:
                 response = HttpResponse(content, headers=headers)
                 return _conditional(request, _kept_until(response, expires_at))
-        before = tokens([ANY_CHANGE], read)[ANY_CHANGE]
+        before = tokens([ANY_CHANGE])[ANY_CHANGE]
         response = self.get_response(request)
         expires_at = getattr(request, "expires_at", None)
         if getattr(response, "public_page", False) and _same_for_everyone(request, response):

@@ -2,6 +2,7 @@
 and withdraw stories. No server error, no withdrawn story served after its withdrawal, and the
 figures printed (`pytest -s tests/test_load.py`; LOAD_SECONDS sets the length)."""
 
+import contextlib
 import os
 import random
 import statistics
@@ -12,6 +13,7 @@ import urllib.request
 
 import pytest
 
+from bench import services
 from tests.live_site import Site
 
 SECONDS = float(os.environ.get("LOAD_SECONDS", "12"))
@@ -40,11 +42,17 @@ for n in range({steps}):
 """
 
 
-@pytest.fixture
-def site(tmp_path):
-    site = Site(tmp_path, CACHE_URL=f"filecache://{tmp_path / 'app-cache'}")
-    yield site
-    site.stop()
+@pytest.fixture(params=["files", "redis"])
+def site(request, tmp_path):
+    """On Redis each worker keeps copies of what hits read, dropped when Redis says so."""
+    with contextlib.ExitStack() as stack:
+        if request.param == "redis":
+            cache_url = stack.enter_context(services.redis(tmp_path))
+        else:
+            cache_url = f"filecache://{tmp_path / 'app-cache'}"
+        site = Site(tmp_path, CACHE_URL=cache_url)
+        yield site
+        site.stop()
 
 
 def read(url):

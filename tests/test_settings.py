@@ -118,18 +118,26 @@ def test_deploy_check_is_clean_under_production_settings(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_a_redis_cache_url_gives_djangos_own_redis_backend():
+def cache_class(**env):
     result = manage(
         "shell",
         "--no-imports",
         "-c",
         "from django.core.cache import caches; cache = caches['default']; "
-        "print(type(cache).__module__, type(cache).__name__)",
+        "print(type(cache).__module__, type(cache).__name__, type(cache).__mro__[1].__name__)",
         CACHE_URL="redis://127.0.0.1:6379/0",
         **DEVELOPMENT,
+        **env,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[0] == "django.core.cache.backends.redis RedisCache"
+    return result.stdout.split("\n")[0]
+
+
+def test_a_redis_cache_url_gives_djangos_redis_backend_with_near_copies_unless_turned_off():
+    assert cache_class() == "newsroom.near_cache NearRedisCache RedisCache"
+    assert cache_class(NEWSROOM_NEAR_CACHE="false") == (
+        "django.core.cache.backends.redis RedisCache BaseCache"
+    )
 
 
 def test_postgresql_prepares_repeated_statements_unless_a_pooler_forbids_it():

@@ -1,0 +1,224 @@
+"""Django's Redis cache, with each process keeping a copy of the few keys every page hit reads.
+
+A page hit reads a handful of small keys and one page: a round trip to Redis each time costs
+more than the rest of the hit. So each process keeps what it read of the keys under the
+`NEAR_PREFIXES` option, and Redis tells it when any of them changes: this is Redis's own
+client-side caching ("tracking", Redis 6 and later) in broadcasting mode. One connection per
+process, in RESP2, asks Redis to track those prefixes, redirects the messages to itself and
+listens. Any write to such a key by anyone drops the copy; a flush, a lost connection or
+silence from Redis drops them all and reads go to Redis until the connection is back. redis-py
+has client-side caching of its own, but only from Redis 7.4 (Debian 12 has 7.0).
+
+A copy is kept only when no message arrived while it was being read (else a message about a
+newer value could be handled before the older value is stored), and at most `NEAR_SECONDS`
+whatever happens. Writes through this cache drop the copies they touch at once, so a process
+reads its own writes. Values are kept pickled, as in Django's local-memory cache: every read
+returns objects of its own.
+
+What it keeps must be safe to read a moment late: `articles.caching` reads the tokens that
+vouch for a page (its names' and "any change") from Redis itself, outside these prefixes.
+"""
+
+import contextlib
+import logging
+import os
+import pickle
+import threading
+import time
+
+import redis
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
+
+_ABSENT = object()  # a key Redis does not hold: kept too, as most page lookups find it so
+
+
+class NearRedisCache(RedisCache):
+    def __init__(self, server, params):
+        options = dict(params.get("OPTIONS", {}))
+        prefixes = tuple(options.pop("NEAR_PREFIXES", ()))
+        self._near_seconds = options.pop("NEAR_SECONDS", 5)
+        self._near_entries = options.pop("NEAR_MAX_ENTRIES", 2000)
+        super().__init__(server, {**params, "OPTIONS": options})
+        self._near_prefixes = tuple(self.make_key(prefix) for prefix in prefixes)
+        if any(not self.make_key(f"{p}x").startswith(self.make_key(p)) for p in prefixes):
+            raise ImproperlyConfigured("NEAR_PREFIXES need a KEY_FUNCTION that keeps prefixes.")
+
+    @property
+    def _copies(self):
+        if not self._near_prefixes or len(self._servers) != 1:
+            return None
+        copies = Copies.of(self._servers[0], self._near_prefixes, self._near_entries)
+        return copies if copies.listening else None
+
+    def hears_changes(self):
+        """Whether this process keeps copies now: Redis is telling it of their changes."""
+        return self._copies is not None
+
+    def _kept(self, key):
+        return key.startswith(self._near_prefixes)
+
+    def get(self, key, default=None, version=None):
+        return self.get_many([key], version=version).get(key, default)
+
+    def get_many(self, keys, version=None):
+        if (copies := self._copies) is None:
+            return super().get_many(keys, version=version)
+        made = {key: self.make_and_validate_key(key, version=version) for key in keys}
+        found, missing = {}, []
+        for key, stored_as in made.items():
+            copy = copies.get(stored_as) if self._kept(stored_as) else None
+            if copy is None:
+                missing.append(key)
+            elif copy is not _ABSENT:
+                found[key] = pickle.loads(copy)
+        if missing:
+            since = copies.generation
+            read = super().get_many(missing, version=version)
+            keep = {made[key]: read.get(key, _ABSENT) for key in missing if self._kept(made[key])}
+            copies.keep(keep, since, self._near_seconds)
+            found |= read
+        return found
+
+    # Every write drops the copies of what it writes, before and after: a read meanwhile in
+    # another thread of this process may not keep what it found either.
+
+    @contextlib.contextmanager
+    def _writing(self, keys, version=None):
+        copies = self._copies
+        stored_as = [self.make_and_validate_key(key, version=version) for key in keys]
+        if copies is not None:
+            copies.drop(stored_as)
+        try:
+            yield
+        finally:
+            if copies is not None:
+                copies.drop(stored_as)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        with self._writing([key], version):
+            return super().add(key, value, timeout, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        with self._writing([key], version):
+            super().set(key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        with self._writing([key], version):
+            return super().touch(key, timeout, version)
+
+    def delete(self, key, version=None):
+        with self._writing([key], version):
+            return super().delete(key, version)
+
+    def incr(self, key, delta=1, version=None):
+        with self._writing([key], version):
+            return super().incr(key, delta, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        with self._writing(list(data), version):
+            return super().set_many(data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        keys = list(keys)
+        with self._writing(keys, version):
+            super().delete_many(keys, version)
+
+    def clear(self):
+        if (copies := self._copies) is not None:
+            copies.drop(None)
+        return super().clear()
+
+
+class Copies:
+    """One process's copies of the tracked keys, and the thread that hears of their changes."""
+
+    _lock = threading.Lock()
+    _every = {}
+
+    @classmethod
+    def of(cls, url, prefixes, entries):
+        # Django makes a cache object per thread; the copies are the process's. A worker
+        # forked from a parent that had them starts its own, with its own connection.
+        with cls._lock:
+            key = (os.getpid(), url, prefixes)
+            if key not in cls._every:
+                cls._every[key] = cls(url, prefixes, entries)
+            return cls._every[key]
+
+    def __init__(self, url, prefixes, entries):
+        self.url, self.prefixes, self.entries = url, prefixes, entries
+        self.lock = threading.Lock()
+        self.values = {}
+        self.generation = 0
+        self.listening = False
+        threading.Thread(target=self._listen, name="near-cache", daemon=True).start()
+
+    def get(self, key):
+        entry = self.values.get(key)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def keep(self, values, since, seconds):
+        """Keeps what was read, unless a change was heard since the read began."""
+        until = time.monotonic() + seconds
+        with self.lock:
+            if since != self.generation or not self.listening:
+                return
+            for key, value in values.items():
+                self.values.pop(key, None)  # to the end: the oldest copies go first
+                self.values[key] = (until, value if value is _ABSENT else pickle.dumps(value))
+            while len(self.values) > self.entries:
+                del self.values[next(iter(self.values))]
+
+    def drop(self, keys):
+        """Drops the copies of `keys` (all with None)."""
+        with self.lock:
+            self.generation += 1
+            if keys is None:
+                self.values.clear()
+            for key in keys or ():
+                self.values.pop(key, None)
+
+    def _listen(self):
+        while True:
+            connection = redis.ConnectionPool.from_url(self.url, protocol=2).make_connection()
+            try:
+                self._track(connection)
+            except (redis.RedisError, OSError) as error:
+                logger.warning("Near cache: not hearing from Redis (%s), so reading it", error)
+            finally:
+                with self.lock:
+                    self.listening = False
+                self.drop(None)
+                connection.disconnect()
+            time.sleep(1)
+
+    def _track(self, connection):
+        connection.connect()
+        connection.send_command("CLIENT", "ID")
+        me = connection.read_response()
+        prefixes = [part for prefix in self.prefixes for part in ("PREFIX", prefix)]
+        connection.send_command("CLIENT", "TRACKING", "ON", "REDIRECT", me, "BCAST", *prefixes)
+        connection.read_response()
+        connection.send_command("SUBSCRIBE", "__redis__:invalidate")
+        connection.read_response()
+        self.drop(None)
+        with self.lock:
+            self.listening = True
+        heard = time.monotonic()
+        while True:
+            if connection.can_read(timeout=0.5):
+                kind, _, keys = connection.read_response()
+                heard = time.monotonic()
+                if kind == b"message":
+                    # None: the database was flushed.
+                    self.drop(None if keys is None else [key.decode() for key in keys])
+            elif time.monotonic() - heard > 2:
+                raise redis.ConnectionError("no answer to PING for 2 s")
+            else:
+                connection.send_command("PING")
