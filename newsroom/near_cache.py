@@ -189,7 +189,7 @@ class Copies:
             connection = redis.ConnectionPool.from_url(self.url, protocol=2).make_connection()
             try:
                 self._track(connection)
-            except (redis.RedisError, OSError) as error:
+            except Exception as error:  # whatever it was, the copies go and it starts again
                 logger.warning("Near cache: not hearing from Redis (%s), so reading it", error)
             finally:
                 with self.lock:
@@ -213,10 +213,11 @@ class Copies:
         heard = time.monotonic()
         while True:
             if connection.can_read(timeout=0.5):
-                kind, _, keys = connection.read_response()
+                reply = connection.read_response()  # a message, or ["pong", ""]
                 heard = time.monotonic()
-                if kind == b"message":
+                if reply[0] == b"message":
                     # None: the database was flushed.
+                    keys = reply[2]
                     self.drop(None if keys is None else [key.decode() for key in keys])
             elif time.monotonic() - heard > 2:
                 raise redis.ConnectionError("no answer to PING for 2 s")
