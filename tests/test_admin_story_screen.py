@@ -148,3 +148,14 @@ def test_the_ordinary_pages_still_refuse_to_be_framed(client, draft, writer):
     response = client.get(f"{CHANGELIST}{draft.pk}/change/")
     assert response["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_only_the_story_screen_may_frame_its_own_pages(client, draft, writer):
+    # Embeds' players are the site's only frames; the story screen also frames its preview.
+    client.force_login(writer)
+    for url in [f"{CHANGELIST}{draft.pk}/change/", f"{CHANGELIST}add/"]:
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "frame-src 'self' https://www.youtube-nocookie.com" in policy, policy
+    for url in [CHANGELIST, "/"]:
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "frame-src https://www.youtube-nocookie.com" in policy, policy
