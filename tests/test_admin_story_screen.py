@@ -159,3 +159,17 @@ def test_only_the_story_screen_may_frame_its_own_pages(client, draft, writer):
     for url in [CHANGELIST, "/"]:
         policy = client.get(url)["Content-Security-Policy"]
         assert "frame-src https://www.youtube-nocookie.com" in policy, policy
+
+
+def test_a_story_the_user_may_only_read_offers_no_preview_of_typing_nor_ctrl_s(
+    client, draft, writer
+):
+    client.force_login(writer)
+    html = client.get(f"{CHANGELIST}{draft.pk}/change/").content.decode()
+    assert "preview-toggle" in html and "Ctrl+S saves" in html
+    # Submitted, it is the desk's: the writer reads it, and its preview is refused to them.
+    draft.submit(by=writer)
+    html = client.get(f"{CHANGELIST}{draft.pk}/change/").content.decode()
+    assert "preview-toggle" not in html and "Ctrl+S saves" not in html
+    assert client.post(preview(draft), typed(draft)).status_code == 403
+    assert f'href="/preview/{draft.pk}/"' in html
