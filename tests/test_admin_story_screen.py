@@ -71,6 +71,23 @@ def test_the_checklist_of_a_new_story(client, writer):
     assert "it needs body text" in problems and "it needs at least one byline" in problems
 
 
+def test_a_new_story_counts_the_byline_saving_will_give_its_writer(client, writer, make_author):
+    # Saving a writer's new story without bylines gives it theirs: the checklist knows.
+    author = make_author(name="Will Writer", user=writer)
+    client.force_login(writer)
+    rows = {"byline_set-TOTAL_FORMS": "1", "byline_set-INITIAL_FORMS": "0"}
+    form = {"headline": "Only a headline", **rows}
+    problems = client.post(checklist(), form).json()["problems"]
+    assert "it needs body text" in problems
+    assert "it needs at least one byline" not in problems
+    assert ">Will Writer</a>" in client.post(preview(), form).content.decode()
+    # Others chosen in the rows are the bylines; the writer's is not added.
+    other = make_author(name="Ann Other")
+    chosen = form | {"byline_set-0-author": other.pk, "byline_set-0-position": "0"}
+    html = client.post(preview(), chosen).content.decode()
+    assert "Ann Other" in html and author.name not in html
+
+
 def test_the_checklist_names_a_typed_gallery_photo_without_credit(
     client, draft, writer, make_photo
 ):

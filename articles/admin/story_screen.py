@@ -107,6 +107,10 @@ class StoryScreenMixin:
                 setattr(story, *typed_value(form, name, story))
         story.body = sanitize_body(story.body)
         parts = self.typed_parts(request, story if pk else None)
+        # Saved without bylines, a writer's new story gets theirs (ArticleAdmin.save_related).
+        author = getattr(request.user, "author", None)
+        if pk is None and not parts["bylines"] and author is not None:
+            parts["bylines"] = [author]
         parts["tags"] = (
             [Tag(name=name, slug=slugify(name)) for name in parse_tags(request.POST["tags"])]
             if "tags" in request.POST
