@@ -139,6 +139,23 @@ def test_a_story_the_writer_can_no_longer_edit_shows_its_body_as_text(client, wr
     assert "&lt;p&gt;" not in html and "&lt;strong&gt;" not in html
 
 
+def test_a_read_only_body_shows_its_inline_photo_as_readers_see_it(
+    client, writer, make_article, make_photo
+):
+    photo = make_photo(caption="Flood water in the square", credit="AP Photo/Jane Doe")
+    story = make_article(
+        status=Status.IN_REVIEW,
+        publish_at=None,
+        created_by=writer,
+        body=f'<p>Before.</p><figure data-photo="{photo.pk}"></figure><p>After.</p>',
+    )
+    client.force_login(writer)
+    html = client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
+    body = html[html.index("Before.") : html.index("After.")]
+    assert "Flood water in the square" in body and "Photo: AP Photo/Jane Doe" in body
+    assert photo.rendition(800).url in body
+
+
 def test_the_story_s_table_rows_name_every_field(editor_client, make_article, make_author):
     # A tabular inline's column headings label no field: each field carries its own name.
     story = make_article(authors=[make_author()])

@@ -71,6 +71,23 @@ def test_the_checklist_of_a_new_story(client, writer):
     assert "it needs body text" in problems and "it needs at least one byline" in problems
 
 
+def test_a_new_story_counts_the_byline_saving_will_give_its_writer(client, writer, make_author):
+    # Saving a writer's new story without bylines gives it theirs: the checklist knows.
+    author = make_author(name="Will Writer", user=writer)
+    client.force_login(writer)
+    rows = {"byline_set-TOTAL_FORMS": "1", "byline_set-INITIAL_FORMS": "0"}
+    form = {"headline": "Only a headline", **rows}
+    problems = client.post(checklist(), form).json()["problems"]
+    assert "it needs body text" in problems
+    assert "it needs at least one byline" not in problems
+    assert ">Will Writer</a>" in client.post(preview(), form).content.decode()
+    # Others chosen in the rows are the bylines; the writer's is not added.
+    other = make_author(name="Ann Other")
+    chosen = form | {"byline_set-0-author": other.pk, "byline_set-0-position": "0"}
+    html = client.post(preview(), chosen).content.decode()
+    assert "Ann Other" in html and author.name not in html
+
+
 def test_the_checklist_names_a_typed_gallery_photo_without_credit(
     client, draft, writer, make_photo
 ):
@@ -148,3 +165,28 @@ def test_the_ordinary_pages_still_refuse_to_be_framed(client, draft, writer):
     response = client.get(f"{CHANGELIST}{draft.pk}/change/")
     assert response["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_only_the_story_screen_may_frame_its_own_pages(client, draft, writer):
+    # Embeds' players are the site's only frames; the story screen also frames its preview.
+    client.force_login(writer)
+    for url in [f"{CHANGELIST}{draft.pk}/change/", f"{CHANGELIST}add/"]:
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "frame-src 'self' https://www.youtube-nocookie.com" in policy, policy
+    for url in [CHANGELIST, "/"]:
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "frame-src https://www.youtube-nocookie.com" in policy, policy
+
+
+def test_a_story_the_user_may_only_read_offers_no_preview_of_typing_nor_ctrl_s(
+    client, draft, writer
+):
+    client.force_login(writer)
+    html = client.get(f"{CHANGELIST}{draft.pk}/change/").content.decode()
+    assert "preview-toggle" in html and "Ctrl+S saves" in html
+    # Submitted, it is the desk's: the writer reads it, and its preview is refused to them.
+    draft.submit(by=writer)
+    html = client.get(f"{CHANGELIST}{draft.pk}/change/").content.decode()
+    assert "preview-toggle" not in html and "Ctrl+S saves" not in html
+    assert client.post(preview(draft), typed(draft)).status_code == 403
+    assert f'href="/preview/{draft.pk}/"' in html

@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from articles.models import Article, Status
+from articles.models.workflow import when
 
 CHANGELIST = "/admin/articles/article/"
 
@@ -109,6 +110,8 @@ def test_withdraw_and_correct_from_the_change_page(login, make_article, editor):
     story.refresh_from_db()
     assert story.status == Status.WITHDRAWN
     assert story.corrections.get().text == "Date corrected."
+    html = client.get(change_page(story)).content.decode()
+    assert f"Withdrawn {when(story.withdrawn_at)}: Legal complaint" in html
 
 
 def test_history_lists_every_transition_with_who_and_note(login, draft_by, writer, editor):

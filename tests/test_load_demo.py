@@ -1,5 +1,7 @@
 import io
 import re
+import subprocess
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -40,6 +42,26 @@ def test_demo_loads_a_working_site_and_prints_the_accounts(client, db, settings)
     assert "Photo: Reuters" in page and "© Copyright 2023. All Rights Reserved" in page
     home = client.get("/").content.decode()
     assert "Photo: Newsroom demo graphic" in home
+
+
+def test_make_run_gives_the_site_the_address_it_serves(tmp_path):
+    # Its Python swapped for printenv: the environment `make run HOST=…` gives each command.
+    (tmp_path / ".installed").touch()  # newer than pyproject.toml: nothing to install
+    run = subprocess.run(
+        [
+            "make",
+            "-s",
+            "run",
+            "HOST=127.0.0.1:8101",
+            f"VENV={tmp_path}",
+            "PY=printenv NEWSROOM_SITE_URL",
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.stdout.splitlines()[0] == "http://127.0.0.1:8101", run.stderr
 
 
 def test_demo_runs_twice_without_creating_anything_twice(db):

@@ -90,10 +90,12 @@ def test_every_save_makes_a_new_version(story, jane):
     assert Article.objects.get(pk=story.pk).version == before + 2
 
 
-def test_others_see_who_is_editing_and_since_when(story, jane, john):
+def test_others_see_who_is_editing_and_since_when(story, jane, john, settings):
+    settings.TIME_ZONE = "Europe/London"
     client_for(jane).get(url(story))
     html = client_for(john).get(url(story)).content.decode()
-    assert "Jane Doe is editing this story (since" in html
+    since = timezone.localtime(Article.objects.get(pk=story.pk).locked_at)
+    assert f"Jane Doe is editing this story (since {since:%H:%M %Z})" in html
     assert "Take over editing" in html
     assert "✎ Jane Doe" in client_for(john).get("/admin/articles/article/").content.decode()
 

@@ -27,6 +27,17 @@ def test_editors_hear_when_a_story_is_submitted(
     assert f"/admin/articles/article/{story.pk}/change/" in message.body
 
 
+def test_the_link_is_to_the_address_the_site_is_served_at(
+    story, writer, editor, settings, django_capture_on_commit_callbacks
+):
+    # `make run HOST=127.0.0.1:8101` sets it: the mail's link reaches that server.
+    settings.NEWSROOM_SITE_URL = "http://127.0.0.1:8101"
+    with django_capture_on_commit_callbacks(execute=True):
+        story.submit(by=writer)
+    link = f"http://127.0.0.1:8101/admin/articles/article/{story.pk}/change/"
+    assert link in mail.outbox[0].body
+
+
 def test_the_writer_hears_when_it_is_sent_back_with_the_note(
     story, writer, editor, django_capture_on_commit_callbacks
 ):

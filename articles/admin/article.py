@@ -3,7 +3,6 @@ from django.contrib.admin import helpers
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
@@ -24,6 +23,7 @@ from articles.models import Article, ArticlePhoto, Byline, Embed, Status
 from articles.models.assignments import ASSIGNMENT_FIELDS
 from articles.richtext import sanitize_body
 from articles.search import matching
+from articles.templatetags.bodies import story_body
 
 
 class LabelledRowsFormSet(BaseInlineFormSet):
@@ -247,8 +247,8 @@ class ArticleAdmin(
 
     @admin.display(description="Body")
     def body_as_read(self, obj):
-        # Cleaned by nh3 on every save (Article.save), whichever way it arrived.
-        return mark_safe(obj.body)
+        # With its photos, story cards and embeds drawn as readers get them, not empty blocks.
+        return story_body(obj)
 
     def view_on_site(self, obj):
         # A story readers cannot see yet has no public page: its editors get the preview.

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.csp import CSP
+from django.utils.decorators import method_decorator
 from django.utils.text import slugify
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
@@ -38,7 +39,18 @@ def frameable_by_the_admin(view):
     return xframe_options_sameorigin(csp_override(policy)(view))
 
 
+def framing_its_preview(view):
+    """The site lets frames show only embeds' players (SECURE_CSP's frame-src); the story
+    screen also shows its own preview in one."""
+    frames = [CSP.SELF, *settings.SECURE_CSP.get("frame-src", [])]
+    return csp_override(settings.SECURE_CSP | {"frame-src": frames})(view)
+
+
 class StoryScreenMixin:
+    @method_decorator(framing_its_preview)
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def get_urls(self):
         live = [
             ("checklist", self.checklist_view),
@@ -95,6 +107,10 @@ class StoryScreenMixin:
                 setattr(story, *typed_value(form, name, story))
         story.body = sanitize_body(story.body)
         parts = self.typed_parts(request, story if pk else None)
+        # Saved without bylines, a writer's new story gets theirs (ArticleAdmin.save_related).
+        author = getattr(request.user, "author", None)
+        if pk is None and not parts["bylines"] and author is not None:
+            parts["bylines"] = [author]
         parts["tags"] = (
             [Tag(name=name, slug=slugify(name)) for name in parse_tags(request.POST["tags"])]
             if "tags" in request.POST

@@ -2,7 +2,7 @@
 since axe-core is injected as a script; these open their own pages that keep it.)"""
 
 import pytest
-from playwright.sync_api import Error
+from playwright.sync_api import Error, expect
 
 from tests.browser import test_editor_journey as editor_journey
 
@@ -37,3 +37,14 @@ def test_the_editor_journey_works_under_the_policy(strict_page, demo, editor, sc
         strict_page, demo, editor, screenshot, log_in
     )
     assert strict_page.violations == []
+
+
+def test_the_story_screen_shows_its_preview_under_the_policy(strict_page, demo, editor, log_in):
+    # The site allows frames from embeds' players only: the story screen frames its own preview.
+    page = strict_page
+    log_in(page, editor)
+    page.goto(f"/admin/articles/article/{demo.story.pk}/change/")
+    page.get_by_role("button", name="Preview", exact=True).click()
+    frame = page.frame_locator("#story-preview-frame")
+    expect(frame.get_by_role("heading", level=1)).to_have_text(demo.story.headline)
+    assert page.violations == []

@@ -106,3 +106,20 @@ def test_the_body_toolbar_has_a_glyph_for_every_mark(page, demo, editor, log_in)
     page.locator(".prose-menubar").first.wait_for()
     page.evaluate("() => document.fonts.ready")
     assert page.evaluate(MISSING_GLYPHS) == []
+
+
+def test_the_side_panel_s_steps_leave_no_empty_space(page, demo, editor, log_in):
+    # A published story offers the most steps with a field: embargo, withdraw, correct.
+    log_in(page, editor)
+    page.goto(f"/admin/articles/article/{demo.story.pk}/change/")
+    space = page.evaluate(
+        """() => [...document.querySelectorAll("#story-panel .workflow-action")]
+            .filter((form) => !form.hidden)
+            .map((form) => {
+                const tallest = Math.max(...[...form.children].map(
+                    (child) => child.getBoundingClientRect().height));
+                return form.getBoundingClientRect().height - tallest;
+            })"""
+    )
+    assert len(space) >= 3
+    assert max(space) < 8, space
