@@ -615,3 +615,21 @@ def test_markup_that_sanitises_to_nothing_is_refused(db, tmp_path):
     _out, err, _failure = run(tmp_path / "empty.json")
     assert "no body text left once its markup was made safe" in err
     assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("escape", ["\\u0000", "\\ud800"], ids=["nul", "lone-surrogate"])
+def test_a_ninjs_file_spelling_what_no_database_stores_is_refused_and_the_rest_import(
+    db, tmp_path, escape
+):
+    # SQLite stored a NUL silently; a lone surrogate ended the whole run on both databases.
+    feed = tmp_path / "reuters"
+    feed.mkdir()
+    text = (DATA / "ninjs/storm-3.1.json").read_text()
+    bad = feed / "a-bad.json"
+    bad.write_text(text.replace("Storm closes ports", f"Storm{escape} closes ports", 1))
+    good = json.loads(text) | {"uri": "urn:good"}
+    (feed / "b-good.json").write_text(json.dumps(good))
+    _out, err, failure = run(feed)
+    assert f"{bad}: headlines[0].value holds U+" in err and "which is not text" in err
+    assert failure == "1 of 2 files failed to import."
+    assert list(Article.objects.values_list("wire_key", flat=True)) == ["urn:good"]
