@@ -195,3 +195,22 @@ def test_a_database_away_leaves_the_file_for_the_next_look(db, feed, monkeypatch
     assert "1 retrying" in out
     assert (feed / "storm.txt").exists()
     assert not (feed / "refused").exists()
+
+
+def test_a_value_the_database_cannot_hold_refuses_the_file_instead_of_retrying_it(
+    db, feed, monkeypatch
+):
+    from django.db import DataError
+
+    from articles.wire import files
+
+    def too_long(*args, **kwargs):
+        raise DataError("value too long for type character varying(100)")
+
+    monkeypatch.setattr(files, "save_wire_story", too_long)
+    drop(feed, "storm.txt", TEXT)
+    out = ingest(feed)
+    assert "1 refused" in out
+    assert not (feed / "storm.txt").exists()
+    reason = (feed / "refused" / "storm.txt.reason.txt").read_text()
+    assert "the database refused it (value too long" in reason
