@@ -1,9 +1,14 @@
 """The backup archive: what it holds, the one snapshot it is taken from, and its verification.
 
-An archive is a gzipped tar: `content.xml` and `tags.xml` (fixtures, loaded in that order),
-`media/<name>` for every file on the media storage, and `manifest.json` with the SHA-256 of each
-member and the rows per model in the snapshot. The `backup` and `restore` commands only connect
-these pieces to files and storage.
+An archive is a gzipped tar: `sites.xml`, `content.xml` and `tags.xml` (fixtures, loaded in
+that order), `media/<name>` for every file on the media storage, and `manifest.json` with the
+SHA-256 of each member and the rows per model in the snapshot. The `backup` and `restore`
+commands only connect these pieces to files and storage.
+
+Every model's rows are archived except what `migrate` rebuilds (EXCLUDED). Secrets that are
+configuration stay with the server's configuration, never in an archive: SECRET_KEY and the
+Content Credentials signing key and certificates (files settings name); partners' API keys
+are stored, and so archived, only as hashes.
 """
 
 import hashlib
@@ -37,13 +42,19 @@ TAGGED = "taggit.taggeditem"
 # Loaded in this order by `restore`. XML keeps timestamps to the microsecond (Django's JSON
 # rounds them to milliseconds). The base manager: a default manager that hides rows must not
 # hide them from the backup.
+# The site keeps its id: a site found by its natural key (the domain) would be added beside the
+# one SITE_ID names whenever the domains differ (`flush` leaves Django's "example.com"), and
+# the hand-made redirects would follow it away from this site. Loaded first, before what
+# refers to it; an archive from before it had none (format 2).
+SITES = "sites.xml"
 FIXTURES = {
-    "content.xml": {"exclude": [*EXCLUDED, TAGGED], "natural_primary": True},
+    SITES: {"args": ["sites.site"]},
+    "content.xml": {"exclude": [*EXCLUDED, TAGGED, "sites.site"], "natural_primary": True},
     "tags.xml": {"args": [TAGGED]},
 }
 MANIFEST = "manifest.json"
 MEDIA = "media/"
-FORMAT = 2
+FORMAT = 3
 
 
 class BackupError(Exception):

@@ -352,7 +352,7 @@ def change_photo(client, photo, *, popup=False, **fields):
     return client.post(url, data | fields)
 
 
-@pytest.mark.parametrize("use", ["lead", "gallery"])
+@pytest.mark.parametrize("use", ["lead", "gallery", "body"])
 @pytest.mark.parametrize("status", [Status.IN_REVIEW, Status.PUBLISHED])
 def test_a_writer_cannot_change_a_photo_on_a_story_that_has_left_draft(
     client, make_article, make_photo, writer, use, status
@@ -362,6 +362,10 @@ def test_a_writer_cannot_change_a_photo_on_a_story_that_has_left_draft(
     story = make_article(status=status, created_by=writer)
     if use == "lead":
         story.lead_photo = photo
+        story.save()
+    elif use == "body":
+        # Inline in the text, as the body editor's photo button places it.
+        story.body += f'<figure data-photo="{photo.pk}"></figure>'
         story.save()
     else:
         ArticlePhoto.objects.create(article=story, photo=photo)

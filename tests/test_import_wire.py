@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from taggit.models import Tag
 
 from articles.models import Article, Author, Photo, Status
 from articles.wire.importer import WireIdentity, WireRefused, save_wire_story
@@ -615,3 +616,39 @@ def test_markup_that_sanitises_to_nothing_is_refused(db, tmp_path):
     _out, err, _failure = run(tmp_path / "empty.json")
     assert "no body text left once its markup was made safe" in err
     assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("escape", ["\\u0000", "\\ud800"], ids=["nul", "lone-surrogate"])
+def test_a_ninjs_file_spelling_what_no_database_stores_is_refused_and_the_rest_import(
+    db, tmp_path, escape
+):
+    # SQLite stored a NUL silently; a lone surrogate ended the whole run on both databases.
+    feed = tmp_path / "reuters"
+    feed.mkdir()
+    text = (DATA / "ninjs/storm-3.1.json").read_text()
+    bad = feed / "a-bad.json"
+    bad.write_text(text.replace("Storm closes ports", f"Storm{escape} closes ports", 1))
+    good = json.loads(text) | {"uri": "urn:good"}
+    (feed / "b-good.json").write_text(json.dumps(good))
+    _out, err, failure = run(feed)
+    assert f"{bad}: headlines[0].value holds U+" in err and "which is not text" in err
+    assert failure == "1 of 2 files failed to import."
+    assert list(Article.objects.values_list("wire_key", flat=True)) == ["urn:good"]
+
+
+def test_a_subject_whose_tag_address_is_too_long_is_refused_before_saving(db, tmp_path):
+    # One character NFKC spells as 18: a 100-character subject made a 1,800-character slug,
+    # which PostgreSQL refused mid-save and SQLite stored.
+    feed = tmp_path / "reuters"
+    feed.mkdir()
+    item = json.loads((DATA / "ninjs/storm-3.1.json").read_text())
+    item["subjects"] = [{"name": "\ufdfa" * 100}, {"name": "Weather"}]
+    bad = feed / "a-bad.json"
+    bad.write_text(json.dumps(item))
+    good = json.loads((DATA / "ninjs/storm-3.1.json").read_text()) | {"uri": "urn:good"}
+    (feed / "b-good.json").write_text(json.dumps(good))
+    _out, err, failure = run(feed)
+    assert f"refused    {bad}: the tag slug is 1800 characters long; the limit is 100" in err
+    assert failure == "1 of 2 files failed to import."
+    assert list(Article.objects.values_list("wire_key", flat=True)) == ["urn:good"]
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["Shipping", "Weather"]

@@ -195,3 +195,53 @@ def test_a_database_away_leaves_the_file_for_the_next_look(db, feed, monkeypatch
     assert "1 retrying" in out
     assert (feed / "storm.txt").exists()
     assert not (feed / "refused").exists()
+
+
+def test_a_value_the_database_cannot_hold_refuses_the_file_instead_of_retrying_it(
+    db, feed, monkeypatch
+):
+    from django.db import DataError
+
+    from articles.wire import files
+
+    def too_long(*args, **kwargs):
+        raise DataError("value too long for type character varying(100)")
+
+    monkeypatch.setattr(files, "save_wire_story", too_long)
+    drop(feed, "storm.txt", TEXT)
+    out = ingest(feed)
+    assert "1 refused" in out
+    assert not (feed / "storm.txt").exists()
+    reason = (feed / "refused" / "storm.txt.reason.txt").read_text()
+    assert "the database refused it (value too long" in reason
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "old", "new"),
+    [
+        (
+            "a.json",
+            "ninjs/storm-3.1.json",
+            b'"located": "SEOUL"',
+            b'"located": "SEOUL' + b"X" * 120 + b'"',
+        ),
+        (
+            "a.xml",
+            "nitf/storm.xml",
+            b"<city>SEOUL</city>",
+            b"<city>SEOUL" + b"X" * 120 + b"</city>",
+        ),
+    ],
+    ids=["ninjs", "nitf"],
+)
+def test_a_rich_format_value_over_its_limit_is_refused_and_the_rest_go_on(
+    db, feed, name, source, old, new
+):
+    # PostgreSQL said "value too long" mid-save; SQLite stored it: both refuse it first now.
+    drop(feed, name, (DATA / source).read_bytes().replace(old, new))
+    drop(feed, "b.txt", TEXT)
+    out = ingest(feed)
+    assert "2 files: 1 created, 1 refused" in out
+    reason = (feed / "refused" / f"{name}.reason.txt").read_text()
+    assert "the article dateline is 125 characters long; the limit is 100" in reason
+    assert Article.objects.get().headline == "Storm closes ports"

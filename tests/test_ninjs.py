@@ -1,6 +1,7 @@
 """articles.wire.ninjs: IPTC ninjs 3.x and 2.x files read into a WireStory."""
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -100,3 +101,20 @@ def test_any_input_parses_or_is_refused_with_a_reason(data):
         parse(data)
     except WireError as error:
         assert str(error)
+
+
+@pytest.mark.parametrize(
+    ("escape", "code"), [("\\u0000", "U+0000"), ("\\ud800", "U+D800"), ("\\udfff", "U+DFFF")]
+)
+@pytest.mark.parametrize("name", ["headline", "by", "located", "uri"])
+def test_what_json_escapes_can_spell_but_no_database_stores_is_refused(escape, code, name):
+    item = {"uri": "urn:x", "headline": "Storm", "bodies": [{"value": "Text."}]}
+    text = json.dumps(item | {name: "A"}).replace('"A"', f'"A{escape}B"')
+    with pytest.raises(WireError, match=re.escape(f"{name} holds {code}, which is not text")):
+        parse(text.encode())
+
+
+def test_other_control_characters_are_dropped_as_from_plain_text():
+    item = {"uri": "urn:x", "headline": "Storm\x07 closes\x9b ports", "bodies": [{"value": "T."}]}
+    story = parse(json.dumps(item).encode())  # sent as JSON's \u escapes
+    assert story.headline == "Storm closes ports"

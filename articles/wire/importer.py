@@ -8,6 +8,7 @@ import reversion
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.html import escape
+from taggit.models import Tag
 
 from articles.models.addresses import unique_slug
 from articles.models.article import Article, Byline, Status
@@ -155,20 +156,28 @@ def _check(story, article):
     The models' own validation, so that SQLite (which stores anything) refuses what PostgreSQL
     would, and a dry run refuses what a real run would.
     """
-    candidates = [(article, ())]
+    candidates = [(article, (), True)]
     if not article.body.strip():
         raise WireRefused("no body text left once its markup was made safe")
     candidates += [
-        (Author(name=name), ["slug"])  # the slug is made to fit when the author is saved
+        (Author(name=name), ["slug"], True)  # the slug is made to fit when the author is saved
         for name, _is_agency in bylines(story)
         if not Author.objects.filter(name__iexact=name).exists()
     ]
     # The picture has passed the upload checks already; its stored name is made on saving.
-    candidates += [(photo, ["image"]) for photo in _photos(story)]
+    candidates += [(photo, ["image"], True) for photo in _photos(story)]
+    # A new tag's slug is made from its name and can be longer than it (NFKC): "ﷺ" makes 18
+    # characters. A taken slug is not a reason to refuse: taggit numbers it.
+    existing = set(Tag.objects.filter(name__in=story.subjects).values_list("name", flat=True))
+    candidates += [
+        (Tag(name=name, slug=Tag().slugify(name)), (), False)
+        for name in story.subjects
+        if name not in existing
+    ]
     reasons = []
-    for instance, exclude in candidates:
+    for instance, exclude, validate_unique in candidates:
         try:
-            instance.full_clean(exclude=exclude)
+            instance.full_clean(exclude=exclude, validate_unique=validate_unique)
         except ValidationError as error:
             reasons += _reasons(instance, error)
     if reasons:

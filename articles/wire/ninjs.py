@@ -13,6 +13,7 @@ import re
 from datetime import UTC, datetime
 
 from articles.wire.parser import (
+    CONTROL,
     Copyright,
     WireError,
     WireStory,
@@ -26,6 +27,9 @@ AGENCY, SERVICE, CREDIT = "originator", "distributor", "credit"
 PICTURES = {"picture", "graphic"}
 MAX_BYTES = 10_000_000
 TAG = re.compile(r"<[^<>]*>")  # a story with its associations is a few hundred kilobytes at most
+# JSON's \u escapes can spell what no database stores: NUL (PostgreSQL refuses it) and lone
+# surrogates (not UTF-8 at all, refused by both when the story is saved).
+NOT_TEXT = re.compile(r"[\x00\ud800-\udfff]")
 
 
 def parse(data: bytes | str) -> WireStory:
@@ -93,7 +97,24 @@ def _load(data):
         raise WireError(f"not JSON ({error})") from None
     if not isinstance(item, dict):
         raise WireError("not a ninjs item: the JSON is not an object")
+    _refuse_what_is_not_text(item)
     return item
+
+
+def _refuse_what_is_not_text(item):
+    """WireError naming a string (a value or a name) that holds NUL or a lone surrogate."""
+    # A loop, not recursion: json.loads accepts nesting deeper than Python's recursion limit.
+    pending = [(name, value) for name, value in item.items()]
+    while pending:
+        name, value = pending.pop()
+        if isinstance(value, dict):
+            pending += [(f"{name}.{key}", inner) for key, inner in value.items()]
+        elif isinstance(value, list):
+            pending += [(f"{name}[{index}]", inner) for index, inner in enumerate(value)]
+        for text in (name, value):
+            if isinstance(text, str) and (found := NOT_TEXT.search(text)):
+                where = name.encode("ascii", "backslashreplace").decode()
+                raise WireError(f"{where} holds U+{ord(found.group()):04X}, which is not text")
 
 
 def _get(item, name):
@@ -107,7 +128,8 @@ def _text(item, name):
         return ""
     if not isinstance(value, str):
         raise WireError(f"{name} should be text, not {type(value).__name__}")
-    return value.strip()
+    # Other control characters are dropped, as the plain-text parser drops them.
+    return CONTROL.sub("", value).strip()
 
 
 def _list(item, name):

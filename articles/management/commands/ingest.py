@@ -5,7 +5,7 @@ from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, DataError, close_old_connections
 
 from articles.wire.files import import_file, reason
 from articles.wire.formats import SUFFIXES
@@ -86,6 +86,10 @@ def decide(inbox, path):
         outcome, headline = import_file(path, identity=identity)
     except (WireRefused, WireError) as error:
         return _refuse(inbox, path, str(error))
+    except DataError as error:
+        # A value the database cannot hold is the file's, not the database's: tried again, it
+        # would fail again on every look, for ever.
+        return _refuse(inbox, path, reason(error))
     except DatabaseError as error:
         # Most likely the database is away: left in place to be tried again.
         logger.error("retrying later %s: %s", path, reason(error))

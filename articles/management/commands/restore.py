@@ -43,11 +43,12 @@ class Command(BaseCommand):
                 for member in members.values():
                     # The "data" filter refuses absolute paths, links and "..": no traversal.
                     tarfile.data_filter(member, folder)
-                if not all(name in members for name in backups.FIXTURES):
+                required = [name for name in backups.FIXTURES if name != backups.SITES]
+                if not all(name in members for name in required):
                     raise CommandError(f"{path} is not a Newsroom backup.")
                 manifest = backups.read_manifest(archive)
                 fixtures = []
-                for name in backups.FIXTURES:
+                for name in [name for name in backups.FIXTURES if name in members]:
                     payload = archive.extractfile(members[name]).read()
                     backups.check_member(manifest, name, payload)
                     fixtures.append(Path(folder) / name)
