@@ -234,11 +234,10 @@ class WorkflowAdminMixin:
             now = timezone.now()
             if request.method == "GET" and self.has_change_permission(request, story):
                 story.take_lock(request.user, now=now)
-            holder = story.lock_holder(now)
             allowed = story.allowed_actions(request.user, now)
             extra_context = {
                 **(extra_context or {}),
-                "lock_holder": holder if holder and holder.pk != request.user.pk else None,
+                "lock_holder": story.editor_besides(request.user, now),
                 "locked_at": story.locked_at,
                 "story": story,
                 "state_badge": state_badge(story),
