@@ -240,6 +240,8 @@ class WorkflowAdminMixin:
                 "lock_holder": story.editor_besides(request.user, now),
                 "locked_at": story.locked_at,
                 "story": story,
+                # A story's screen starts no other story: one button less in its bar.
+                "show_save_and_add_another": False,
                 "state_badge": state_badge(story),
                 "allowed_actions": allowed,
                 "combined_actions": combined_actions(allowed, request.user),
