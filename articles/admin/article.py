@@ -92,7 +92,7 @@ class ArticleAdmin(
     list_display = [
         "headline",
         "state",
-        "editing",
+        # After the state: who else is editing, added per viewer by get_list_display().
         "section",
         "label",
         "byline_text",
@@ -280,10 +280,9 @@ class ArticleAdmin(
 
     def get_list_display(self, request):
         # Whose edit a row shows depends on who is looking, which a column method can't know.
-        return [
-            editing_besides(request.user) if name == "editing" else name
-            for name in super().get_list_display(request)
-        ]
+        names = super().get_list_display(request)
+        after = names.index("state") + 1
+        return [*names[:after], editing_besides(request.user), *names[after:]]
 
     def add_view(self, request, form_url="", extra_context=None):
         self.ask_providers(request)
