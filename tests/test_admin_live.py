@@ -1,9 +1,10 @@
 """The live desk in the admin: a short form above the story's entries, each step checked."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from articles.models import Article, LiveChange, LiveEntry, Status
@@ -148,3 +149,33 @@ def test_a_writer_cannot_open_the_desk_of_someone_elses_unpublished_story(
     )
     response = login(writer).get(desk(draft))
     assert response.status_code == 404 and "Secret merger" not in response.content.decode()
+
+
+def test_every_time_the_desk_shows_carries_its_zone(login, editor, make_article, settings):
+    settings.TIME_ZONE = "Europe/London"
+    seven_december = datetime(2026, 12, 7, 15, 50, tzinfo=UTC)
+    with time_machine.travel(seven_december, tick=False):
+        live = make_article(
+            coverage_starts_at=seven_december - timedelta(minutes=5),
+            coverage_ends_at=seven_december + timedelta(hours=2),
+        )
+        later = make_article(coverage_starts_at=seven_december + timedelta(days=1))
+        client = login(editor)
+        client.post(desk(live), {"text": "<p>Two hurt.</p>"})
+        entry = LiveEntry.objects.get()
+        client.post(
+            f"/admin/articles/liveentry/{entry.pk}/change/",
+            {"text": "<p>Three hurt.</p>", "note": "We said two."},
+        )
+        page = client.get(desk(live)).content.decode()
+        assert "Live now</strong> until 7 Dec 2026, 17:50 GMT" in page
+        assert "<strong>15:50 GMT</strong>" in page and "Corrected 15:50 GMT" in page
+        assert (
+            "<strong>Starts</strong> 8 Dec 2026, 15:50 GMT"
+            in client.get(desk(later)).content.decode()
+        )
+        assert not UNZONED_TIME.findall(page)
+
+
+# A clock time not followed by its zone, as "15:50 GMT" or "15:50 (Europe/London)" are.
+UNZONED_TIME = re.compile(r">[^<]*\b\d{1,2}:\d\d\b(?! ?(GMT|BST|UTC|\())[^<]*<")

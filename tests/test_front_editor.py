@@ -1,7 +1,9 @@
 import json
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 from reversion.models import Revision, Version
@@ -309,3 +311,37 @@ def test_the_story_budget_leads_to_the_live_home_page_in_one_click(login, editor
     live = lay_out(("Live", []))
     lay_out(("Later", []), live_from=timezone.now() + timedelta(hours=1))
     assert client.get("/admin/articles/front/home/arrange/")["Location"] == arrange_url(live)
+
+
+def test_every_time_the_front_editor_shows_or_takes_carries_its_zone(
+    login, editor, managing_editor, lay_out, make_article, home, settings
+):
+    settings.TIME_ZONE = "Europe/London"
+    seven_december = datetime(2026, 12, 7, 15, 50, tzinfo=UTC)
+    with time_machine.travel(seven_december, tick=False):
+        story = make_article(headline="Not yet", publish_at=seven_december + timedelta(days=2))
+        other = make_article(headline="Other")
+        layout = lay_out(("Top", [story]), live_from=seven_december + timedelta(days=1))
+        top = layout.areas.get()
+        loaded = layout.arrangement().version
+        client = login(editor)
+        page = client.get(arrange_url(layout)).content.decode()
+        assert "Preview at 8 Dec 15:50 GMT" in page
+        assert "readers see this layout from 8 Dec 2026, 15:50 GMT" in page
+        assert "Readers won’t see it: scheduled for 9 Dec 15:50 GMT" in page
+        assert not UNZONED_TIME.findall(page)
+        post(login(managing_editor), layout, [(top, [])])
+        stale = post(login(editor), layout, [(top, [story, other])], version=loaded)
+        assert "changed this layout at 15:50 GMT" in stale.content.decode()
+        saved_page = client.get(post(client, layout, [(top, [other])])["Location"])
+        assert "preview it at 8 Dec 15:50 GMT" in saved_page.content.decode()
+        listing = client.get("/admin/articles/front/").content.decode()
+        assert "from 8 Dec 15:50 GMT" in listing
+        front = client.get(f"/admin/articles/front/{home.pk}/change/").content.decode()
+        assert 'aria-label="Time to preview, in Europe/London"' in front
+        change = client.get(f"/admin/articles/layout/{layout.pk}/change/").content.decode()
+        assert "until a later one goes live. In Europe/London." in change
+
+
+# A clock time not followed by its zone, as "15:50 GMT" or "15:50 (Europe/London)" are.
+UNZONED_TIME = re.compile(r">[^<]*\b\d{1,2}:\d\d\b(?! ?(GMT|BST|UTC|\())[^<]*<")

@@ -106,6 +106,16 @@ def test_the_editor_does_not_see_their_own_lock(story, jane):
     assert "is editing this story" not in client.get(url(story)).content.decode()
 
 
+def test_the_story_list_and_budget_leave_out_the_viewers_own_lock(story, jane, john):
+    # Leaving a story releases its lock from the browser, which can arrive after the next page
+    # is drawn: that page must not show the editor their own lock as if someone else held it.
+    client = client_for(jane)
+    client.get(url(story))
+    for page in ("/admin/articles/article/", "/admin/articles/article/budget/"):
+        assert "✎ Jane Doe" not in client.get(page).content.decode()
+        assert "✎ Jane Doe" in client_for(john).get(page).content.decode()
+
+
 def test_the_lock_expires_on_its_own(story, jane, john):
     client_for(jane).get(url(story))
     with time_machine.travel(timezone.now() + timedelta(minutes=16)):

@@ -92,7 +92,7 @@ class ArticleAdmin(
     list_display = [
         "headline",
         "state",
-        "editing",
+        # After the state: who else is editing, added per viewer by get_list_display().
         "section",
         "label",
         "byline_text",
@@ -278,10 +278,11 @@ class ArticleAdmin(
         words = f"{obj.word_count} words"
         return f"{words} of {obj.target_words}" if obj.target_words else words
 
-    @admin.display(description="Being edited by")
-    def editing(self, obj):
-        holder = obj.lock_holder()
-        return f"✎ {holder.get_full_name() or holder}" if holder else ""
+    def get_list_display(self, request):
+        # Whose edit a row shows depends on who is looking, which a column method can't know.
+        names = super().get_list_display(request)
+        after = names.index("state") + 1
+        return [*names[:after], editing_besides(request.user), *names[after:]]
 
     def add_view(self, request, form_url="", extra_context=None):
         self.ask_providers(request)
@@ -329,6 +330,15 @@ class ArticleAdmin(
         author = getattr(request.user, "author", None)
         if not change and author is not None and not form.instance.byline_set.exists():
             Byline.objects.create(article=form.instance, author=author)
+
+
+def editing_besides(user):
+    @admin.display(description="Being edited by")
+    def editing(obj):
+        holder = obj.editor_besides(user)
+        return f"✎ {holder.get_full_name() or holder}" if holder else ""
+
+    return editing
 
 
 def _as_read(field):

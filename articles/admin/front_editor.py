@@ -198,7 +198,7 @@ class FrontEditorMixin:
         """What was saved, and where to see it: the public page, or the preview at its minute
         for a layout not live yet."""
         if layout.live_from > timezone.now():
-            when = f"{timezone.localtime(layout.live_from):%-d %b %H:%M}"
+            when = f"{timezone.localtime(layout.live_from):%-d %b %H:%M %Z}"
             link = format_html('<a href="{}">preview it at {}</a>', preview_url(layout), when)
         else:
             url = layout.front.get_absolute_url()
@@ -210,7 +210,7 @@ class FrontEditorMixin:
         who = "Someone"
         if change is not None and change.user is not None:
             who = f"{change.user.get_full_name() or change.user.get_username()}"
-        when = f" at {timezone.localtime(change.date_created):%H:%M}" if change else ""
+        when = f" at {timezone.localtime(change.date_created):%H:%M %Z}" if change else ""
         what = f" ({change.comment.rstrip('.')})" if change and change.comment else ""
         return (
             f"Nothing was saved: {who} changed this layout{when}{what} since you opened it. "

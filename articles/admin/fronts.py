@@ -70,7 +70,7 @@ class FrontAdmin(admin.ModelAdmin):
                 layout,
                 "the live layout"
                 if layout.live_from <= now
-                else f"from {timezone.localtime(layout.live_from):%-d %b %H:%M}",
+                else f"from {timezone.localtime(layout.live_from):%-d %b %H:%M %Z}",
             )
             for layout in front.layouts_ahead(now)
         ]
@@ -85,11 +85,14 @@ class FrontAdmin(admin.ModelAdmin):
         if front.pk is None:
             return "—"
         at = timezone.localtime() + timedelta(hours=1)
+        zone = timezone.get_current_timezone_name()
         return format_html(
             '<input type="datetime-local" form="front-preview" name="at" value="{}"'
-            ' aria-label="Time to preview"> <button type="submit" form="front-preview">'
-            "Preview the front at this time</button>",
+            ' aria-label="Time to preview, in {}"> <span class="timezone">({})</span>'
+            ' <button type="submit" form="front-preview">Preview the front at this time</button>',
             at.strftime("%Y-%m-%dT%H:%M"),
+            zone,
+            zone,
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -171,6 +174,14 @@ class LayoutAdmin(FrontEditorMixin, VersionAdmin):
     fields = ["front", "live_from", "note"]
     inlines = [AreaInline]
     actions = ["copy_for_tomorrow_morning"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "live_from":
+            # A time is entered, as it is shown, with its zone: desks elsewhere set them too.
+            zone = timezone.get_current_timezone_name()
+            field.help_text = f"{field.help_text} In {zone}."
+        return field
 
     def save_model(self, request, obj, form, change):
         if not change:

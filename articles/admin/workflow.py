@@ -234,13 +234,14 @@ class WorkflowAdminMixin:
             now = timezone.now()
             if request.method == "GET" and self.has_change_permission(request, story):
                 story.take_lock(request.user, now=now)
-            holder = story.lock_holder(now)
             allowed = story.allowed_actions(request.user, now)
             extra_context = {
                 **(extra_context or {}),
-                "lock_holder": holder if holder and holder.pk != request.user.pk else None,
+                "lock_holder": story.editor_besides(request.user, now),
                 "locked_at": story.locked_at,
                 "story": story,
+                # A story's screen starts no other story: one button less in its bar.
+                "show_save_and_add_another": False,
                 "state_badge": state_badge(story),
                 "allowed_actions": allowed,
                 "combined_actions": combined_actions(allowed, request.user),

@@ -427,7 +427,7 @@ def unseen_because(story, at):
         if until is not None and until > at:
             local = timezone.localtime(until)
             same_day = local.date() == timezone.localtime(at).date()
-            return f"{words} {local:%H:%M}" if same_day else f"{words} {local:%-d %b %H:%M}"
+            return f"{words} {local:%H:%M %Z}" if same_day else f"{words} {local:%-d %b %H:%M %Z}"
     return ""
 
 

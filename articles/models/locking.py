@@ -34,9 +34,14 @@ class EditLocking(models.Model):
             return self.locked_by
         return None
 
-    def is_locked_for(self, user, now=None):
+    def editor_besides(self, user, now=None):
+        """Who else has the story open: `user`'s own lock is no news to them (and on leaving
+        a story, its release can reach the server after the next page was drawn)."""
         holder = self.lock_holder(now)
-        return holder is not None and holder.pk != user.pk
+        return holder if holder is not None and holder.pk != user.pk else None
+
+    def is_locked_for(self, user, now=None):
+        return self.editor_besides(user, now) is not None
 
     def take_lock(self, user, *, force=False, now=None):
         """Open the story for editing; someone else's live lock is only taken over by force."""

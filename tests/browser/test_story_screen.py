@@ -123,3 +123,41 @@ def test_the_side_panel_s_steps_leave_no_empty_space(page, demo, editor, log_in)
     )
     assert len(space) >= 3
     assert max(space) < 8, space
+
+
+def bar_rows(page):
+    """How many rows of buttons the story bar's height holds, measured against its Save."""
+    bar = page.locator(".story-bar").bounding_box()
+    save = page.locator('.story-bar [name="_save"]').bounding_box()
+    # A row is a button's height; the bar's padding and border, and a row gap, come on top.
+    return (bar["height"] - 20) / (save["height"] + 8)
+
+
+def test_the_story_bar_is_one_compact_bar(
+    page, make_article, writer, editor, screenshot, log_in, request
+):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    waiting = make_article(headline="Harbour bridge to close", status=Status.IN_REVIEW)
+    draft = make_article(
+        headline="A comet this weekend", status=Status.DRAFT, publish_at=None, created_by=writer
+    )
+    for user, story, steps, may_delete in (
+        (editor, waiting, ["Approve and publish", "Approve"], True),
+        (writer, draft, ["Submit for review"], False),
+    ):
+        page.context.clear_cookies()
+        log_in(page, user)
+        page.goto(f"/admin/articles/article/{story.pk}/change/")
+        bar = page.locator(".story-bar")
+        screenshot(page, f"bar-{user.first_name.lower()}")
+        closed = bar_rows(page)
+        page.get_by_role("button", name="Preview", exact=True).click()
+        expect(page.locator("#story-preview")).to_be_visible()
+        screenshot(page, f"bar-{user.first_name.lower()}-preview")
+        assert closed < 2, "one row without the preview"
+        assert bar_rows(page) < 3, "at most two rows beside the preview"
+        for name in ["Save", *steps]:
+            expect(bar.get_by_role("button", name=name, exact=True)).to_be_visible()
+        delete = bar.get_by_role("button", name="Delete", exact=True)
+        expect(delete).to_be_visible() if may_delete else expect(delete).to_have_count(0)
+        expect(bar.get_by_text("Ctrl+S saves")).to_be_visible()
