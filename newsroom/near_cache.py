@@ -39,12 +39,14 @@ _ABSENT = object()  # a key Redis does not hold: kept too, as most page lookups 
 class NearRedisCache(RedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS", {}))
-        prefixes = tuple(options.pop("NEAR_PREFIXES", ()))
+        near = tuple(options.pop("NEAR_PREFIXES", ()))
+        own = tuple(options.pop("OWN_PREFIXES", ()))
         self._near_seconds = options.pop("NEAR_SECONDS", 5)
-        self._near_entries = options.pop("NEAR_MAX_ENTRIES", 2000)
+        self._near_entries = options.pop("NEAR_MAX_ENTRIES", 4000)
         super().__init__(server, {**params, "OPTIONS": options})
-        self._near_prefixes = tuple(self.make_key(prefix) for prefix in prefixes)
-        if any(not self.make_key(f"{p}x").startswith(self.make_key(p)) for p in prefixes):
+        self._near_prefixes = tuple(self.make_key(prefix) for prefix in near)
+        self._own_prefixes = tuple(self.make_key(prefix) for prefix in own)
+        if any(not self.make_key(f"{p}x").startswith(self.make_key(p)) for p in near + own):
             raise ImproperlyConfigured("NEAR_PREFIXES need a KEY_FUNCTION that keeps prefixes.")
 
     @property
@@ -61,6 +63,9 @@ class NearRedisCache(RedisCache):
     def _kept(self, key):
         return key.startswith(self._near_prefixes)
 
+    def _own(self, key):
+        return key.startswith(self._own_prefixes)
+
     def get(self, key, default=None, version=None):
         return self.get_many([key], version=version).get(key, default)
 
@@ -71,7 +76,10 @@ class NearRedisCache(RedisCache):
         found, missing = {}, []
         for key, stored_as in made.items():
             copy = copies.get(stored_as) if self._kept(stored_as) else None
-            if copy is None:
+            if self._own(stored_as):
+                if (copy := copies.get(stored_as)) is not None:
+                    found[key] = pickle.loads(copy)
+            elif copy is None:
                 missing.append(key)
             elif copy is not _ABSENT:
                 found[key] = pickle.loads(copy)
@@ -103,8 +111,7 @@ class NearRedisCache(RedisCache):
             return super().add(key, value, timeout, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        with self._writing([key], version):
-            super().set(key, value, timeout, version)
+        self.set_many({key: value}, timeout, version)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         with self._writing([key], version):
@@ -119,6 +126,11 @@ class NearRedisCache(RedisCache):
             return super().incr(key, delta, version)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        if (copies := self._copies) is not None:
+            own = {key for key in data if self._own(self.make_and_validate_key(key, version))}
+            seconds = self.get_backend_timeout(timeout)
+            copies.put({self.make_key(key, version): data[key] for key in own}, seconds)
+            data = {key: value for key, value in data.items() if key not in own}
         with self._writing(list(data), version):
             return super().set_many(data, timeout, version)
 
@@ -153,7 +165,12 @@ class Copies:
         self.url, self.prefixes, self.entries = url, prefixes, entries
         self.lock = threading.Lock()
         self.values = {}
+        # Each drop's number, and the last one of each key: a read kept only what did not
+        # change while it was under way. Past a bound they are forgotten, with every copy
+        # read before.
         self.generation = 0
+        self.dropped = {}
+        self.forgotten = 0
         self.listening = False
         threading.Thread(target=self._listen, name="near-cache", daemon=True).start()
 
@@ -164,14 +181,26 @@ class Copies:
         return entry[1]
 
     def keep(self, values, since, seconds):
-        """Keeps what was read, unless a change was heard since the read began."""
+        """Keeps what was read, but not a key whose change was heard since the read began."""
         until = time.monotonic() + seconds
         with self.lock:
-            if since != self.generation or not self.listening:
+            if since < self.forgotten or not self.listening:
                 return
             for key, value in values.items():
+                if self.dropped.get(key, since) > since:
+                    continue
                 self.values.pop(key, None)  # to the end: the oldest copies go first
                 self.values[key] = (until, value if value is _ABSENT else pickle.dumps(value))
+            while len(self.values) > self.entries:
+                del self.values[next(iter(self.values))]
+
+    def put(self, values, seconds):
+        """Keeps this process's own values, which Redis never holds."""
+        until = time.monotonic() + (3600 if seconds is None else seconds)
+        with self.lock:
+            for key, value in values.items():
+                self.values.pop(key, None)
+                self.values[key] = (until, pickle.dumps(value))
             while len(self.values) > self.entries:
                 del self.values[next(iter(self.values))]
 
@@ -179,10 +208,14 @@ class Copies:
         """Drops the copies of `keys` (all with None)."""
         with self.lock:
             self.generation += 1
-            if keys is None:
-                self.values.clear()
             for key in keys or ():
                 self.values.pop(key, None)
+                self.dropped[key] = self.generation
+            if keys is None:
+                self.values.clear()
+            if keys is None or len(self.dropped) > 10 * self.entries:
+                self.dropped.clear()
+                self.forgotten = self.generation
 
     def _listen(self):
         while True:

@@ -126,6 +126,22 @@ def test_a_process_reads_its_own_writes_at_once(redis_url):
         assert cache.get("page:count") == number
 
 
+def test_a_process_keeps_its_own_notes_to_itself(redis_url, server, other):
+    cache = near(redis_url, OWN_PREFIXES=["note:"])
+    cache.set("note:front", ("page 1", "done 7"))
+    assert cache.get("note:front") == ("page 1", "done 7")
+    assert other.get("note:front") is None  # never in Redis: no other process reads it
+    other.set("note:front", "another's")
+    assert cache.get("note:front") == ("page 1", "done 7")
+    cache.delete("note:front")
+    assert cache.get("note:front") is None
+    # Not hearing from Redis, a process keeps no copies, nor notes of its own: it uses Redis.
+    server.client_kill_filter(_type="pubsub")
+    assert eventually(lambda: not cache.hears_changes(), seconds=2)
+    cache.set("note:front", "in Redis")
+    assert other.get("note:front") == "in Redis"
+
+
 def test_every_read_returns_objects_of_its_own(redis_url):
     cache = near(redis_url)
     cache.set("page:front", {"headers": {"ETag": "1"}})
@@ -167,6 +183,17 @@ def test_a_copy_read_while_a_change_was_heard_is_not_kept(redis_url):
     assert copies.get(":1:page:front") is None
     copies.keep({":1:page:front": "read after"}, copies.generation, 5)
     assert copies.get(":1:page:front") is not None
+    # A change to another key meanwhile does not stop this one being kept: on a busy news
+    # day something changes during most reads.
+    since = copies.generation
+    copies.drop([":1:page:other"])
+    copies.keep({":1:page:story": "current"}, since, 5)
+    assert copies.get(":1:page:story") is not None
+    # A flush meanwhile stops everything read before it.
+    since = copies.generation
+    copies.drop(None)
+    copies.keep({":1:page:story": "maybe old"}, since, 5)
+    assert copies.get(":1:page:story") is None
 
 
 def test_copies_are_kept_no_longer_than_near_seconds(redis_url, server):
@@ -189,7 +216,10 @@ def test_a_page_hit_makes_no_round_trip_to_redis(
         "default": {
             "BACKEND": "newsroom.near_cache.NearRedisCache",
             "LOCATION": redis_url,
-            "OPTIONS": {"NEAR_PREFIXES": settings.NEWSROOM_HIT_KEYS},
+            "OPTIONS": {
+                "NEAR_PREFIXES": settings.NEWSROOM_HIT_KEYS,
+                "OWN_PREFIXES": settings.NEWSROOM_OWN_KEYS,
+            },
         }
     }
     from django.core.cache import cache
