@@ -25,8 +25,9 @@ browser or proxy is told to keep it past that moment, however it is served.
 readers without a session cookie before sessions, CSRF and authentication run: the page, a
 note of when it was last found current, the schedule and the "done" token in one read, and its
 names' tokens in a second only after a change somewhere. On Redis each process keeps a copy of
-those four keys, which Redis tells it to drop when they change (`newsroom/near_cache.py`): a
-hit makes no round trip. Tokens that vouch for a page are always read from the cache itself.
+the page, the clock and "done", which Redis tells it to drop when they change, and its notes
+for itself (`newsroom/near_cache.py`): a hit makes no round trip. Tokens that vouch for a page
+are always read from the cache itself.
 Anonymous readers get `Cache-Control: public` with a short max-age, an ETag, a Last-Modified
 and 304s; signed-in users get `private, no-store`. **Pieces** (`kept_pieces()`) are each
 story's cards and its part of its page, for the pages built afresh: a change to one story draws

@@ -17,12 +17,17 @@ returns objects of its own.
 
 What it keeps must be safe to read a moment late: `articles.caching` reads the tokens that
 vouch for a page (its names' and "any change") from Redis itself, outside these prefixes.
+
+Keys under `OWN_PREFIXES` (get, set and delete) are the process's own while it hears from
+Redis, and never sent there: the notes that a page was found current, which each process
+finds out for itself. Shared, every note one wrote cost the others a read.
 """
 
 import contextlib
 import logging
 import os
 import pickle
+import re
 import threading
 import time
 
@@ -44,6 +49,8 @@ class NearRedisCache(RedisCache):
         self._near_seconds = options.pop("NEAR_SECONDS", 5)
         self._near_entries = options.pop("NEAR_MAX_ENTRIES", 4000)
         super().__init__(server, {**params, "OPTIONS": options})
+        # Copies only with one server: tracking on a primary says nothing of its replicas.
+        self._server = server if isinstance(server, str) and not re.search("[;,]", server) else None
         self._near_prefixes = tuple(self.make_key(prefix) for prefix in near)
         self._own_prefixes = tuple(self.make_key(prefix) for prefix in own)
         if any(not self.make_key(f"{p}x").startswith(self.make_key(p)) for p in near + own):
@@ -51,9 +58,9 @@ class NearRedisCache(RedisCache):
 
     @property
     def _copies(self):
-        if not self._near_prefixes or len(self._servers) != 1:
+        if not self._near_prefixes or self._server is None:
             return None
-        copies = Copies.of(self._servers[0], self._near_prefixes, self._near_entries)
+        copies = Copies.of(self._server, self._near_prefixes, self._near_entries)
         return copies if copies.listening else None
 
     def hears_changes(self):
