@@ -181,15 +181,19 @@ def test_the_systemd_unit_runs_the_watching_ingest():
     assert "Restart=" in unit
 
 
+def saving_raises(monkeypatch, error):
+    from articles.wire import files
+
+    def save(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(files, "save_wire_story", save)
+
+
 def test_a_database_away_leaves_the_file_for_the_next_look(db, feed, monkeypatch):
     from django.db import OperationalError
 
-    from articles.wire import files
-
-    def away(*args, **kwargs):
-        raise OperationalError("could not connect to server")
-
-    monkeypatch.setattr(files, "save_wire_story", away)
+    saving_raises(monkeypatch, OperationalError("could not connect to server"))
     drop(feed, "storm.txt", TEXT)
     out = ingest(feed)
     assert "1 retrying" in out
@@ -202,12 +206,7 @@ def test_a_value_the_database_cannot_hold_refuses_the_file_instead_of_retrying_i
 ):
     from django.db import DataError
 
-    from articles.wire import files
-
-    def too_long(*args, **kwargs):
-        raise DataError("value too long for type character varying(100)")
-
-    monkeypatch.setattr(files, "save_wire_story", too_long)
+    saving_raises(monkeypatch, DataError("value too long for type character varying(100)"))
     drop(feed, "storm.txt", TEXT)
     out = ingest(feed)
     assert "1 refused" in out
