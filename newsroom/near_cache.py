@@ -230,7 +230,9 @@ class Copies:
             try:
                 self._track(connection)
             except Exception as error:  # whatever it was, the copies go and it starts again
-                logger.warning("Near cache: not hearing from Redis (%s), so reading it", error)
+                # Said once an outage, not each second it lasts.
+                log = logger.warning if self.listening else logger.debug
+                log("Near cache: not hearing from Redis (%s), so reading it", error)
             finally:
                 with self.lock:
                     self.listening = False

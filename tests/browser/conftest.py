@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -132,7 +133,21 @@ def base_url(django_db_setup, live_server):
     # fallback fixture, which pytest 9 deprecates (a session fixture on an instance method).
     # The test database comes first: the live server shares an in-memory SQLite connection
     # only if it already points at the test database when the server starts.
+    one_request_at_a_time(live_server.thread.httpd)
     return live_server.url
+
+
+def one_request_at_a_time(server):
+    """The live server answers in threads, all on the one shared SQLite connection: the story
+    screen's background requests (autosave, the checklist, the lock) meeting a Save made it
+    fail with "bad parameter or other API misuse". Production has a connection per thread."""
+    app, lock = server.get_app(), threading.Lock()
+
+    def serial(environ, start_response):
+        with lock:
+            return app(environ, start_response)
+
+    server.set_app(serial)
 
 
 @pytest.fixture(scope="session")
