@@ -196,6 +196,28 @@ def kept_pieces(pieces, draw, *, keep=True):
     return [mark_safe(found.get(key, "")) for key, _ in pieces]
 
 
+def kept_value(key, build):
+    """A value kept until a name it shows changes: `build()` returns it with those names.
+
+    For what a page works out before it draws anything, when which names it shows depends on
+    the data itself (a story's related stories follow its tags).
+    """
+    if not settings.NEWSROOM_STORE_PIECES:
+        return build()[0]
+    stored_as = f"{PREFIX}piece:{_edition()}:{key}"
+    read = cache.get_many([stored_as, SCHEDULE])
+    keep_time(read.get(SCHEDULE))
+    if (entry := read.get(stored_as)) is not None and tokens(entry[0]) == entry[0]:
+        return entry[1]
+    # As for pages: kept only if nothing changed while it was built (see changed()).
+    before = tokens([ANY_CHANGE])[ANY_CHANGE]
+    value, names = build()
+    built_with = tokens([*names, SITE])
+    if tokens([ANY_CHANGE])[ANY_CHANGE] == before:
+        cache.set(stored_as, (built_with, value), timeout=settings.NEWSROOM_PIECE_CACHE_SECONDS)
+    return value
+
+
 def _edition():
     """What every kept thing may show that no saved change names: the year (copyright lines),
     the site's name, logo and notice, the zone times are shown in, the stylesheet's address (a

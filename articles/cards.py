@@ -43,17 +43,15 @@ class AreaCards:
 
 
 def area_cards(areas, *, keep=True):
-    """The cards of a front's areas (articles.models.fronts.Shown), all drawn at once: the
-    first story of a lead large, headlines only in a list."""
+    """The cards of a front's areas (articles.models.fronts.Shown or Placed), all drawn at
+    once: the first story of a lead large, headlines only in a list."""
 
     def card(area, n, story):
         if area.style == Style.LEAD and n == 0:
             return Card(story, featured=True)
         return Card(story, level=3, brief=area.style == Style.LIST)
 
-    planned = [
-        [card(item.area, n, story) for n, story in enumerate(item.stories)] for item in areas
-    ]
+    planned = [[card(item, n, story) for n, story in enumerate(item.stories)] for item in areas]
     drawn = iter(
         draw_cards(
             [card for cards in planned for card in cards],
@@ -62,7 +60,7 @@ def area_cards(areas, *, keep=True):
         )
     )
     return [
-        AreaCards(item.title, item.link, item.area.style, [next(drawn) for _ in cards])
+        AreaCards(item.title, item.link, item.style, [next(drawn) for _ in cards])
         for item, cards in zip(areas, planned, strict=True)
     ]
 

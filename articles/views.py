@@ -1,3 +1,4 @@
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,12 +14,12 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import jsonld
-from articles.caching import kept_pieces, shows
+from articles.caching import kept_pieces, kept_value, shows
 from articles.cards import Card, area_cards, draw_cards
 from articles.context_processors import nav_sections
 from articles.models import Article, Layout, Section, front_areas
 from articles.models.article import bylines_prefetch
-from articles.models.fronts import front_name
+from articles.models.fronts import Placed, front_name
 from articles.models.live import LiveEntry
 from articles.paging import Cursor, page_of
 from articles.search import NEWEST, ORDERS, RELEVANCE, clean_query, search
@@ -69,9 +70,13 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         sections = nav_sections()
-        areas = front_areas(sections=sections)
         # Any story published, withdrawn or moved may change what the fills find.
-        shows(self.request, "stories", front_name())
+        names = ["stories", front_name()]
+        areas = kept_value(
+            "front:home",
+            lambda: ([Placed.of(item) for item in front_areas(sections=sections)], names),
+        )
+        shows(self.request, *names)
         return super().get_context_data(
             front=areas, areas=area_cards(areas), nav_sections=sections, **kwargs
         )
@@ -98,8 +103,12 @@ class SectionView(ArticleListView):
         first_page = not {"before", "after"} & set(self.request.GET)
         shows(self.request, front_name(self.section.pk))  # the desk may lay one out
         if self.section.laid_out and first_page:
-            areas = front_areas(self.section)
             # The front's fills may find any story; its stories are not listed again below.
+            names = ["stories", front_name(self.section.pk)]
+            areas = kept_value(
+                f"front:{self.section.pk}",
+                lambda: ([Placed.of(item) for item in front_areas(self.section)], names),
+            )
             shows(self.request, "stories")
             on_front = [row.pk for area in areas for row in area.stories]
             self.object_list = self.object_list.exclude(pk__in=on_front)
@@ -224,18 +233,23 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        # Worked out again only when the story, its section or one of its tags changes.
+        names, related_ids = kept_value(f"related:{article.pk}", lambda: self.related(article))
+        related = [Card(Article(pk=pk), level=3, brief=True) for pk in related_ids]
+        shows(self.request, *names, *(card.name for card in related))
+        cards = draw_cards(related, load=partial(Article.objects.cards_by_id, bylines=False))
+        return self.story_context(article, related=cards, **kwargs)
+
+    @staticmethod
+    def related(article):
+        """The names the story's related stories follow, and their ids, with those names."""
         tag_ids = [tag.pk for tag in article.tag_list]
-        related = [
-            Card(story, level=3, brief=True) for story in Article.objects.related(article, tag_ids)
-        ]
-        shows(
-            self.request,
+        names = [
             f"story:{article.pk}",
             f"list:section:{article.section_id}",
             *(f"list:tag:{tag_id}" for tag_id in tag_ids),
-            *(card.name for card in related),
-        )
-        return self.story_context(article, related=draw_cards(related), **kwargs)
+        ]
+        return (names, Article.objects.related(article, tag_ids)), names
 
     def story_context(self, article, *, related, **kwargs):
         """The page's context: the story's kept parts, its live entries, and the related

@@ -174,9 +174,9 @@ def test_with_pages_not_stored_every_request_builds_its_page(
     make_article(headline="Harbour reopens")
     warm_site()
     first = html(client, "/")
-    # The masthead and the cards still come from the cache: only the page's own queries (the
-    # sections, the top story, the newest stories).
-    with django_assert_num_queries(3):
+    # The masthead, which stories go where and their cards still come from the cache: only
+    # the sections (the menu, and a row of each section's stories).
+    with django_assert_num_queries(1):
         assert html(client, "/") == first
 
 
@@ -560,9 +560,9 @@ def test_an_alert_draws_every_page_again_from_its_kept_cards(
     client.get("/")
     make_alert(text="Storm closes every port")
     caching.keep_time(cache.get(caching.SCHEDULE))  # a saved alert may move the next moment
-    # The page's own three (the sections, the top story, the newest stories; every card is
-    # kept) and the banner's one.
-    with django_assert_num_queries(3 + 1):
+    # The sections (which stories go where, and every card, are kept: the banner is in no
+    # card) and the banner's one.
+    with django_assert_num_queries(1 + 1):
         assert banner_on(client, "/") == ("Storm closes every port", False)
     with django_assert_num_queries(0):
         assert banner_on(client, "/") == ("Storm closes every port", True)
@@ -641,8 +641,8 @@ def test_the_first_page_after_a_restart_looks_up_when_readers_next_see_a_change(
     with django_assert_num_queries(5 + 1 + 1 + 7 + 1 + 1):
         client.get("/")
     # Nothing kept before could be vouched for, this page included: built again, from the
-    # cards kept meanwhile (the sections, the top story, the newest stories).
-    with django_assert_num_queries(3):
+    # pieces kept meanwhile (the sections).
+    with django_assert_num_queries(1):
         client.get("/")
     with django_assert_num_queries(0):
         client.get("/")

@@ -1,6 +1,7 @@
 """Each story's cards and page parts are kept between requests (articles.caching): what
 readers see must still change the moment anything it shows changes, and only then."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from taggit.models import Tag
 from articles.cards import Card, draw_cards
 from articles.models import Article
 from articles.models.article import ArticleQuerySet
+from articles.models.status import Status
 
 
 @pytest.fixture(autouse=True)
@@ -130,6 +132,56 @@ def test_a_renamed_tag_shows_on_its_stories_at_once(client, make_article):
     tag.save()
     story_page = html(client, url)
     assert ">Harbour</a>" in story_page and ">Port</a>" not in story_page
+
+
+def related(client, story):
+    page = html(client, story.get_absolute_url())
+    if 'class="related"' not in page:
+        return []
+    return re.findall(
+        r'<h3[^>]*><a href="[^"]*">([^<]*)</a>', page[page.index('class="related"') :]
+    )
+
+
+def test_which_stories_are_related_is_kept_until_their_section_or_tags_change(
+    client, make_article, make_section, drawn
+):
+    section = make_section()
+    make_article(headline="Older neighbour", section=section)
+    story = make_article(headline="The story", section=section, tags=["port"])
+    assert related(client, story) == ["Older neighbour"]
+    drawn.clear()
+    assert related(client, story) == ["Older neighbour"]
+    assert drawn == []  # neither which stories nor their cards worked out again
+
+    tagged = make_article(headline="Tagged elsewhere", tags=["port"])
+    assert set(related(client, story)) == {"Tagged elsewhere", "Older neighbour"}
+    newer = make_article(
+        headline="Newer neighbour",
+        section=section,
+        publish_at=timezone.now() - timedelta(seconds=1),
+    )
+    assert related(client, story)[0] == "Newer neighbour"
+    newer.status = Status.WITHDRAWN
+    newer.save()
+    assert "Newer neighbour" not in related(client, story)
+    tagged.tags.remove("port")
+    assert related(client, story) == ["Older neighbour"]
+    story.tags.add("harbour")
+    make_article(headline="Harbour news", tags=["harbour"])
+    assert set(related(client, story)) == {"Harbour news", "Older neighbour"}
+
+
+def test_a_scheduled_story_joins_the_related_stories_when_it_goes_live(
+    client, make_article, make_section
+):
+    section = make_section()
+    story = make_article(headline="The story", section=section)
+    due = timezone.now() + timedelta(hours=1)
+    make_article(headline="Scheduled neighbour", section=section, publish_at=due)
+    assert related(client, story) == []
+    with time_machine.travel(due + timedelta(seconds=1), tick=False):
+        assert related(client, story) == ["Scheduled neighbour"]
 
 
 def test_a_card_loses_its_photo_when_the_licence_runs_out(client, make_article, make_photo):

@@ -345,15 +345,15 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
             return None
 
     def related(self, article, tag_ids, *, count=4):
-        """The stories shown beside `article` as cards (see ArticleQuerySet.related_to);
-        `tag_ids` are the article's tags."""
+        """The ids of the stories shown beside `article` as cards (see
+        ArticleQuerySet.related_to); `tag_ids` are the article's tags."""
         from django.contrib.contenttypes.models import ContentType
 
         stories = ContentType.objects.db_manager(self.db).get_for_model(Article).pk
         related = self.published().related_to(
             article.pk, article.section_id, tag_ids, stories=stories, count=count
         )
-        return list(related.cards()[:count])
+        return list(related.values_list("pk", flat=True)[:count])
 
 
 # Every save keeps a revision with its bylines and photo uses. Tags are left out: taggit's

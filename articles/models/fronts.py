@@ -13,6 +13,7 @@ or not yet live drops out, and the fill takes its place.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import reversion
 from django.conf import settings
@@ -314,6 +315,10 @@ class Shown:
     def title(self):
         return self.section.name if self.section else self.area.title
 
+    @property
+    def style(self):
+        return self.area.style
+
     def fill_of(self, public, now):
         """The `public` stories that fill this area's empty places."""
         area = self.area
@@ -366,6 +371,27 @@ class Shown:
         if self.area.fill == Fill.SECTION and self.area.fill_section is not None:
             return self.area.fill_section.get_absolute_url()
         return None
+
+
+class Story(NamedTuple):
+    pk: int
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An area as readers see it, by the ids of its stories: what a front's page keeps of
+    `front_areas()` between requests (articles.views)."""
+
+    title: str
+    link: str | None
+    style: str
+    stories: tuple  # of Story
+
+    @classmethod
+    def of(cls, shown):
+        return cls(
+            shown.title, shown.link, shown.style, tuple(Story(row.pk) for row in shown.stories)
+        )
 
 
 def front_areas(section=None, *, now=None, sections=(), layout=None):
