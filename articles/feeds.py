@@ -110,12 +110,17 @@ class LatestStoriesFeed(Feed):
             .select_related("section", "lead_photo")
             .defer("body")
             .with_last_modified()
+            # Into lists (`to_attr`), as bylines_prefetch() explains.
             .prefetch_related(
                 bylines_prefetch(),
-                "tags",
+                Prefetch("tags", to_attr="tag_list"),
                 # The body stays in the database: its photos are read from their uses.
-                Prefetch("body_photos", BodyPhoto.objects.select_related("photo")),
-                Prefetch("body_embeds", BodyEmbed.objects.select_related("embed")),
+                Prefetch(
+                    "body_photos", BodyPhoto.objects.select_related("photo"), to_attr="photo_uses"
+                ),
+                Prefetch(
+                    "body_embeds", BodyEmbed.objects.select_related("embed"), to_attr="embed_uses"
+                ),
             )[:FEED_SIZE]
         )
 
@@ -146,7 +151,7 @@ class LatestStoriesFeed(Feed):
         # Feed readers take the summary as HTML: the standfirst is plain text.
         links = (
             format_html('<p><a href="{}">{}</a></p>', use.embed.url, use.embed.display_title)
-            for use in article.body_embeds.all()
+            for use in article.embed_uses
         )
         return escape(article.standfirst) + "".join(links)
 
@@ -166,7 +171,7 @@ class LatestStoriesFeed(Feed):
     def item_categories(self, article):
         label = [article.get_label_display()] if article.label else []
         section = [article.section.name] if article.section else []
-        return label + section + sorted((tag.name for tag in article.tags.all()), key=str.lower)
+        return label + section + sorted((tag.name for tag in article.tag_list), key=str.lower)
 
     def item_copyright(self, article):
         return article.copyright_line
@@ -174,7 +179,7 @@ class LatestStoriesFeed(Feed):
     def item_extra_kwargs(self, article):
         now = timezone.now()
         lead = article.public_lead_photo
-        inline = [use.photo for use in article.body_photos.all()]
+        inline = [use.photo for use in article.photo_uses]
         shown = [lead] if lead else []
         shown += [p for p in inline if p.pk != getattr(lead, "pk", None) and p.is_usable(now)]
         photos = [media for photo in shown if (media := self.media_of(photo))]

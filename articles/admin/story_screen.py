@@ -176,7 +176,7 @@ def render_preview(request, story, parts):
     # managers answer .all() from this cache, so no query reads the saved rows instead.
     cache = story.__dict__.setdefault("_prefetched_objects_cache", {})
     if parts["bylines"] is not None:
-        cache["byline_set"] = [
+        story.byline_list = [
             Byline(author=author, position=n) for n, author in enumerate(parts["bylines"])
         ]
     if parts["tags"] is not None:
@@ -185,7 +185,7 @@ def render_preview(request, story, parts):
         # Related managers refuse a story without an id, even to answer from this cache. No
         # story has id 0, and this one is never saved: it is only drawn.
         story.pk = 0
-        cache.setdefault("byline_set", [])
+        story.__dict__.setdefault("byline_list", [])
         if parts["tags"] is None:
             story.tag_list = []
         cache["corrections"] = []
