@@ -31,7 +31,8 @@ are always read from the cache itself.
 Anonymous readers get `Cache-Control: public` with a short max-age, an ETag, a Last-Modified
 and 304s; signed-in users get `private, no-store`. **Pieces** (`kept_pieces()`) are each
 story's cards and its part of its page, for the pages built afresh: a change to one story draws
-only its own again.
+only its own again. `kept_value()` keeps what a page works out before drawing (a story's
+related stories, a front's arrangement) with the names it was built from.
 """
 
 import functools
@@ -301,7 +302,7 @@ class PageCacheMiddleware:
             if keep_time(read.get(SCHEDULE)):
                 done = tokens([DONE])[DONE]
             current = read.get(checked) == (which, done)
-            if not current and (current := tokens(built_with) == built_with):
+            if not current and (current := _tokens_after(done, built_with) == built_with):
                 cache.set(checked, (which, done), timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
             if current:
                 response = HttpResponse(content, headers=headers)
@@ -314,6 +315,7 @@ class PageCacheMiddleware:
             # The names first, then "any change" (see changed()): unchanged since the page began,
             # no name's token read here is newer than the data the page was built from.
             now = tokens([*names, SITE, ALERTS])
+            _known_after(done).update(now)
             if tokens([ANY_CHANGE])[ANY_CHANGE] == before:
                 which = uuid.uuid4().hex
                 page = (response.content, dict(response.headers.items()), now, expires_at, which)
@@ -333,6 +335,30 @@ class PageCacheMiddleware:
             # address costs less than a round trip to the cache.
             and getattr(_view(request), "keeps_pages", False)
         )
+
+
+# The tokens of the names of the pages this process built or vouched for, each read after
+# "done" had the token kept beside them: after a change the process reads them all again at
+# once, not once for each page it vouches for again.
+_known = (None, {})
+KNOWN_MAX = 20_000
+
+
+def _known_after(done):
+    global _known
+    if _known[0] != done:
+        names = list(_known[1]) if len(_known[1]) <= KNOWN_MAX else []
+        _known = (done, tokens(names) if names else {})
+    return _known[1]
+
+
+def _tokens_after(done, names):
+    """The current tokens of `names`, each read after "done" had the token `done`: what a page
+    is vouched for with (see changed())."""
+    known = _known_after(done)
+    if missing := [name for name in names if name not in known]:
+        known |= tokens(missing)
+    return {name: known[name] for name in names}
 
 
 def _view(request):

@@ -19,7 +19,7 @@ from articles.cards import Card, area_cards, draw_cards
 from articles.context_processors import nav_sections
 from articles.models import Article, Layout, Section, front_areas
 from articles.models.article import bylines_prefetch
-from articles.models.fronts import Placed, front_name
+from articles.models.fronts import Placed, Story, front_name
 from articles.models.live import LiveEntry
 from articles.paging import Cursor, page_of
 from articles.search import NEWEST, ORDERS, RELEVANCE, clean_query, search
@@ -235,7 +235,7 @@ class ArticleDetailView(DetailView):
         article = self.object
         # Worked out again only when the story, its section or one of its tags changes.
         names, related_ids = kept_value(f"related:{article.pk}", lambda: self.related(article))
-        related = [Card(Article(pk=pk), level=3, brief=True) for pk in related_ids]
+        related = [Card(Story(pk), level=3, brief=True) for pk in related_ids]
         shows(self.request, *names, *(card.name for card in related))
         cards = draw_cards(related, load=partial(Article.objects.cards_by_id, bylines=False))
         return self.story_context(article, related=cards, **kwargs)

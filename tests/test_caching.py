@@ -585,6 +585,33 @@ def test_a_kept_page_with_a_banner_costs_no_more_reads_of_the_cache(
     assert [method for method, _ in cache_reads] == without == ["get_many"]
 
 
+def test_after_a_change_a_process_vouches_for_its_kept_pages_with_one_read(
+    client, make_article, warm_site, cache_reads, django_assert_num_queries
+):
+    stories = [make_article(headline=f"Story {n}") for n in range(5)]
+    warm_site()
+    kept = {story.get_absolute_url(): html(client, story.get_absolute_url()) for story in stories}
+    for url in kept:
+        html(client, url)  # each found current once, before the change
+    caching.changed("list:author:0")  # a change none of them shows
+    cache_reads.clear()
+    with django_assert_num_queries(0):
+        assert {url: html(client, url) for url in kept} == kept
+
+    def token_reads():
+        return [keys for _, keys in cache_reads if keys[0].startswith("newsroom:token:")]
+
+    # Every name the process had met, read again at once: not a read for each page.
+    assert len(token_reads()) == 1
+    # And a change one of them shows still ends it.
+    stories[0].headline = "Story 0, corrected"
+    stories[0].save()
+    cache_reads.clear()
+    pages = {url: html(client, url) for url in kept}
+    assert "Story 0, corrected" in pages[stories[0].get_absolute_url()]
+    assert [url for url in kept if pages[url] != kept[url]] == [stories[0].get_absolute_url()]
+
+
 def test_a_page_kept_before_a_commit_is_not_used_once_it_commits(
     make_article, django_capture_on_commit_callbacks
 ):

@@ -374,6 +374,8 @@ class Shown:
 
 
 class Story(NamedTuple):
+    """A story as a card needs it before it is drawn: its id (articles.cards)."""
+
     pk: int
 
 
