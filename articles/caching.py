@@ -172,7 +172,8 @@ def kept_pieces(pieces, draw, *, keep=True):
         return [mark_safe(drawn.get(key, "")) for key, _ in pieces]
     shown = dict(pieces)
     names = {*shown.values(), SITE}
-    stored_as = {key: f"{PREFIX}piece:{_edition()}:{key}" for key in shown}
+    edition = _edition()
+    stored_as = {key: f"{PREFIX}piece:{edition}:{key}" for key in shown}
     read = cache.get_many([*stored_as.values(), SCHEDULE, *map(_token_key, names)])
     if keep_time(read.get(SCHEDULE)):
         read |= cache.get_many([_token_key(name) for name in names])
