@@ -213,6 +213,8 @@ def test_saving_an_unchanged_arrangement_writes_nothing(login, editor, lay_out, 
     assert not Version.objects.exists() and not LogEntry.objects.exists()
 
 
+# In the morning: two hours on, the scheduled story is still due today (shown by its time alone).
+@time_machine.travel(datetime(2026, 12, 7, 10, 0, tzinfo=UTC), tick=False)
 def test_the_page_greys_what_readers_will_not_see_and_what_the_fill_adds(
     login, editor, lay_out, make_article, make_photo
 ):
