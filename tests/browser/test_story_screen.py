@@ -94,9 +94,13 @@ def test_the_side_panel_goes_under_the_story_on_a_narrow_screen(
     log_in(page, editor)
     page.set_viewport_size({"width": 600, "height": 900})
     page.goto(f"/admin/articles/article/{demo.story.pk}/change/")
-    story_box = page.locator("#content-main").bounding_box()
-    panel_box = page.locator("#story-panel").bounding_box()
-    assert panel_box["y"] >= story_box["y"] + story_box["height"] - 1
+    # Both read in one go: the form grows as its editors start, and two reads apart may see
+    # two different layouts (it failed in CI that way).
+    story_bottom, panel_top = page.evaluate(
+        """() => [document.querySelector("#content-main").getBoundingClientRect().bottom,
+                  document.querySelector("#story-panel").getBoundingClientRect().top]"""
+    )
+    assert panel_top >= story_bottom - 1
     screenshot(page, "narrow")
 
 
