@@ -207,9 +207,12 @@ def kept_value(key, build):
     if not settings.NEWSROOM_STORE_PIECES:
         return build()[0]
     stored_as = f"{PREFIX}piece:{_edition()}:{key}"
-    read = cache.get_many([stored_as, SCHEDULE])
-    keep_time(read.get(SCHEDULE))
-    if (entry := read.get(stored_as)) is not None and tokens(entry[0]) == entry[0]:
+    read = cache.get_many([stored_as, SCHEDULE, _token_key(DONE)])
+    # As a page is vouched for, with no further read while nothing changed (see changed()).
+    done = tokens([DONE], read)[DONE]
+    if keep_time(read.get(SCHEDULE)):
+        done = tokens([DONE])[DONE]
+    if (entry := read.get(stored_as)) is not None and _tokens_after(done, entry[0]) == entry[0]:
         return entry[1]
     # As for pages: kept only if nothing changed while it was built (see changed()).
     before = tokens([ANY_CHANGE])[ANY_CHANGE]

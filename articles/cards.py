@@ -5,11 +5,20 @@ so pages built afresh draw only the cards of stories that changed since (article
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.template import loader
 
-from articles.caching import kept_pieces
-from articles.models import Article, Style
+from articles.caching import kept_pieces, kept_value, shows
+from articles.context_processors import nav_sections
+from articles.models import Article, Style, front_areas
+from articles.models.fronts import front_name
+
+
+class Story(NamedTuple):
+    """A story as a card needs it before it is drawn: its id (see `draw_cards`' `load`)."""
+
+    pk: int
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,36 @@ class AreaCards:
     link: str | None
     style: str
     cards: list
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A front's area as readers see it, by the ids of its stories: what is kept of
+    `front_areas()` between requests."""
+
+    title: str
+    link: str | None
+    style: str
+    stories: tuple  # of Story
+
+    @classmethod
+    def of(cls, shown):
+        stories = tuple(Story(row.pk) for row in shown.stories)
+        return cls(shown.title, shown.link, shown.style, stories)
+
+
+def kept_front(request, section=None):
+    """The areas of the home page's front (or `section`'s) as `Placed`, worked out again
+    only when the desk changes the front or a story is published, withdrawn or moved: any of
+    them may change what the fills find."""
+    names = ["stories", front_name(section.pk if section else None)]
+    shows(request, *names)
+
+    def build():
+        areas = front_areas(section, sections=nav_sections())
+        return [Placed.of(item) for item in areas], names
+
+    return kept_value(f"front:{section.pk if section else 'home'}", build)
 
 
 def area_cards(areas, *, keep=True):

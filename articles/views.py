@@ -15,11 +15,10 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import jsonld
 from articles.caching import kept_pieces, kept_value, shows
-from articles.cards import Card, area_cards, draw_cards
-from articles.context_processors import nav_sections
-from articles.models import Article, Layout, Section, front_areas
+from articles.cards import Card, Story, area_cards, draw_cards, kept_front
+from articles.models import Article, Layout, Section
 from articles.models.article import bylines_prefetch
-from articles.models.fronts import Placed, Story, front_name
+from articles.models.fronts import front_name
 from articles.models.live import LiveEntry
 from articles.paging import Cursor, page_of
 from articles.search import NEWEST, ORDERS, RELEVANCE, clean_query, search
@@ -69,17 +68,8 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        sections = nav_sections()
-        # Any story published, withdrawn or moved may change what the fills find.
-        names = ["stories", front_name()]
-        areas = kept_value(
-            "front:home",
-            lambda: ([Placed.of(item) for item in front_areas(sections=sections)], names),
-        )
-        shows(self.request, *names)
-        return super().get_context_data(
-            front=areas, areas=area_cards(areas), nav_sections=sections, **kwargs
-        )
+        areas = kept_front(self.request)
+        return super().get_context_data(front=areas, areas=area_cards(areas), **kwargs)
 
 
 class LatestView(ArticleListView):
@@ -103,13 +93,8 @@ class SectionView(ArticleListView):
         first_page = not {"before", "after"} & set(self.request.GET)
         shows(self.request, front_name(self.section.pk))  # the desk may lay one out
         if self.section.laid_out and first_page:
-            # The front's fills may find any story; its stories are not listed again below.
-            names = ["stories", front_name(self.section.pk)]
-            areas = kept_value(
-                f"front:{self.section.pk}",
-                lambda: ([Placed.of(item) for item in front_areas(self.section)], names),
-            )
-            shows(self.request, "stories")
+            # Its stories are not listed again below.
+            areas = kept_front(self.request, self.section)
             on_front = [row.pk for area in areas for row in area.stories]
             self.object_list = self.object_list.exclude(pk__in=on_front)
         return super().get_context_data(

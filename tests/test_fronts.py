@@ -225,6 +225,17 @@ def test_a_section_front_tops_its_first_page_and_its_stories_are_not_listed_agai
     assert [story.pk for story in older_page.context["article_list"]] == [older.pk]
 
 
+def test_a_section_front_gives_an_area_of_sections_a_row_for_each_as_the_home_page_does(
+    client, lay_out, make_article, make_section
+):
+    world, science = make_section(name="World", slug="world"), make_section(name="Science")
+    in_world, in_science = make_article(section=world), make_article(section=science)
+    lay_out({"fill": Fill.SECTIONS, "places": 1}, front=Front.objects.create(section=world))
+    areas = client.get("/section/world/").context["areas"]
+    assert [(area.title, len(area.cards)) for area in areas] == [("Science", 1), ("World", 1)]
+    assert in_science.headline in areas[0].cards[0] and in_world.headline in areas[1].cards[0]
+
+
 def test_an_area_checks_what_its_fill_needs(home):
     layout = Layout.objects.create(front=home)
     from django.core.exceptions import ValidationError

@@ -13,7 +13,6 @@ or not yet live drops out, and the fill takes its place.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import reversion
 from django.conf import settings
@@ -371,29 +370,6 @@ class Shown:
         if self.area.fill == Fill.SECTION and self.area.fill_section is not None:
             return self.area.fill_section.get_absolute_url()
         return None
-
-
-class Story(NamedTuple):
-    """A story as a card needs it before it is drawn: its id (articles.cards)."""
-
-    pk: int
-
-
-@dataclass(frozen=True)
-class Placed:
-    """An area as readers see it, by the ids of its stories: what a front's page keeps of
-    `front_areas()` between requests (articles.views)."""
-
-    title: str
-    link: str | None
-    style: str
-    stories: tuple  # of Story
-
-    @classmethod
-    def of(cls, shown):
-        return cls(
-            shown.title, shown.link, shown.style, tuple(Story(row.pk) for row in shown.stories)
-        )
 
 
 def front_areas(section=None, *, now=None, sections=(), layout=None):
