@@ -40,6 +40,7 @@ import hashlib
 import uuid
 from datetime import UTC, datetime
 
+import django
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -199,7 +200,8 @@ def kept_pieces(pieces, draw, *, keep=True):
 
 
 def kept_value(key, build):
-    """A value kept until a name it shows changes: `build()` returns it with those names.
+    """A value kept until a name it shows changes: `build()` returns it with those names, or
+    raises (nothing is kept).
 
     For what a page works out before it draws anything, when which names it shows depends on
     the data itself (a story's related stories follow its tags).
@@ -235,8 +237,9 @@ def _edition():
 
 @functools.lru_cache(maxsize=16)
 def _edition_of(*edition):
-    # The stylesheet's hashed name, looked up once: reading the manifest costs more.
-    value = repr((*edition, static("css/site.css"))).encode()
+    # The stylesheet's hashed name, looked up once: reading the manifest costs more. Django's
+    # version: kept stories are pickled models, which another version may not read.
+    value = repr((*edition, static("css/site.css"), django.get_version())).encode()
     return hashlib.blake2b(value, digest_size=8).hexdigest()
 
 

@@ -1,3 +1,4 @@
+import hashlib
 from functools import partial
 from urllib.parse import urlencode
 
@@ -27,6 +28,13 @@ from articles.search import NEWEST, ORDERS, RELEVANCE, clean_query, search
 SEARCH_LIMIT = 1000
 
 
+def kept_at(kind, slug, find):
+    """What readers find at `slug`: `find(slug)` returns it with the names it shows, or raises
+    Http404 (then nothing is kept). Kept until one of those names changes (articles.caching)."""
+    digest = hashlib.blake2b(slug.encode(), digest_size=16).hexdigest()  # short, whatever the slug
+    return kept_value(f"{kind}-at:{digest}", lambda: find(slug))
+
+
 class ArticleListView(ListView):
     """Newest published stories first, as cards, a page at a time; subclasses narrow the list.
 
@@ -44,6 +52,10 @@ class ArticleListView(ListView):
     def get_queryset(self):
         return Article.objects.published().listed()
 
+    def page_names(self):
+        """What the page of stories follows, as articles.caching names it."""
+        return [self.list_name]
+
     def get_context_data(self, **kwargs):
         try:
             before, after = (
@@ -52,8 +64,15 @@ class ArticleListView(ListView):
             )
         except ValueError as error:
             raise Http404(str(error)) from error
-        page = page_of(
-            self.object_list, before=before, after=after, size=settings.NEWSROOM_PAGE_SIZE
+        size = settings.NEWSROOM_PAGE_SIZE
+        # Which stories the page holds, kept until the list changes: with their cards kept
+        # too, a page built afresh runs no query for them.
+        page = kept_value(
+            f"page:{self.list_name}:{size}:{before}:{after}",
+            lambda: (
+                page_of(self.object_list, before=before, after=after, size=size),
+                self.page_names(),
+            ),
         )
         kwargs.setdefault("title", self.title)
         cards = [Card(story) for story in page.stories]
@@ -81,24 +100,35 @@ class SectionView(ArticleListView):
     when the desk has laid one out."""
 
     def get_queryset(self):
-        sections = Section.objects.annotate(
-            laid_out=Exists(Layout.objects.filter(front__section=OuterRef("pk")))
-        )
-        self.section = get_object_or_404(sections, slug=self.kwargs["slug"])
+        self.section = kept_at("section", self.kwargs["slug"], self.find)
         self.list_name = f"list:section:{self.section.pk}"
         return super().get_queryset().filter(section=self.section)
 
+    @staticmethod
+    def find(slug):
+        sections = Section.objects.annotate(
+            laid_out=Exists(Layout.objects.filter(front__section=OuterRef("pk")))
+        )
+        section = get_object_or_404(sections, slug=slug)
+        # A change to any section names the whole site; the first layout, its front.
+        return section, [front_name(section.pk)]
+
+    def page_names(self):
+        # Laying out a front, or changing it, changes which stories are left to list below.
+        front = ["stories"] if self.areas else []
+        return [*super().page_names(), front_name(self.section.pk), *front]
+
     def get_context_data(self, **kwargs):
-        areas = []
+        self.areas = []
         first_page = not {"before", "after"} & set(self.request.GET)
         shows(self.request, front_name(self.section.pk))  # the desk may lay one out
         if self.section.laid_out and first_page:
             # Its stories are not listed again below.
-            areas = kept_front(self.request, self.section)
-            on_front = [row.pk for area in areas for row in area.stories]
+            self.areas = kept_front(self.request, self.section)
+            on_front = [row.pk for area in self.areas for row in area.stories]
             self.object_list = self.object_list.exclude(pk__in=on_front)
         return super().get_context_data(
-            areas=area_cards(areas),
+            areas=area_cards(self.areas),
             title=self.section.name,
             description=self.section.description,
             feed_url=reverse("articles:section-feed", args=[self.section.slug]),
@@ -110,9 +140,14 @@ class SectionView(ArticleListView):
 class TagView(ArticleListView):
     def get_queryset(self):
         # A tag only unpublished stories carry would give away what they are about.
-        self.tag = get_object_or_404(Article.objects.published().tags(), slug=self.kwargs["slug"])
+        self.tag = kept_at("tag", self.kwargs["slug"], self.find)
         self.list_name = f"list:tag:{self.tag.pk}"
         return super().get_queryset().filter(tags=self.tag)
+
+    @staticmethod
+    def find(slug):
+        tag = get_object_or_404(Article.objects.published().tags(), slug=slug)
+        return tag, [f"list:tag:{tag.pk}"]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -126,11 +161,14 @@ class TagView(ArticleListView):
 class AuthorView(ArticleListView):
     def get_queryset(self):
         # Like a tag's: an author only unpublished stories carry is not public yet.
-        self.author = get_object_or_404(
-            Article.objects.published().bylined_authors(), slug=self.kwargs["slug"]
-        )
+        self.author = kept_at("author", self.kwargs["slug"], self.find)
         self.list_name = f"list:author:{self.author.pk}"
         return super().get_queryset().filter(authors=self.author)
+
+    @staticmethod
+    def find(slug):
+        author = get_object_or_404(Article.objects.published().bylined_authors(), slug=slug)
+        return author, [f"list:author:{author.pk}"]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -185,10 +223,15 @@ class ArticleDetailView(DetailView):
     keep_story = True
 
     def get_object(self, queryset=None):
-        story = Article.objects.public_story(self.kwargs["slug"])
+        # With its parts kept too, the story's page built afresh runs no query.
+        return kept_at("story", self.kwargs["slug"], self.find)
+
+    @staticmethod
+    def find(slug):
+        story = Article.objects.public_story(slug)
         if story is None:
             raise Http404("No such story.")
-        return story
+        return story, [f"story:{story.pk}"]
 
     def get(self, request, *args, **kwargs):
         try:

@@ -184,6 +184,78 @@ def test_a_scheduled_story_joins_the_related_stories_when_it_goes_live(
         assert related(client, story) == ["Scheduled neighbour"]
 
 
+def test_the_story_at_an_address_is_kept_only_until_it_changes(client, make_article):
+    story = make_article(headline="Harbour reopens", first_published_at=timezone.now())
+    url = story.get_absolute_url()
+    assert "<title>Harbour reopens ·" in html(client, url)
+    story.headline = "Harbour reopens at dawn"
+    story.save()
+    assert "<title>Harbour reopens at dawn ·" in html(client, url)
+    story.slug = "harbour-reopens-at-dawn"
+    story.save()
+    moved = client.get(url)
+    assert moved.status_code == 301 and moved["Location"] == story.get_absolute_url()
+    story.status = Status.WITHDRAWN
+    story.save()
+    assert client.get(story.get_absolute_url()).status_code == 410
+
+
+def test_a_scheduled_story_is_found_at_its_address_from_its_minute(client, make_article):
+    due = timezone.now() + timedelta(hours=1)
+    story = make_article(headline="Scheduled", publish_at=due)
+    assert client.get(story.get_absolute_url()).status_code == 404
+    with time_machine.travel(due + timedelta(seconds=1), tick=False):
+        assert "<title>Scheduled ·" in html(client, story.get_absolute_url())
+
+
+def listed(client, url):
+    """The headlines of the stories a list's page shows, in order."""
+    return re.findall(r'class="card-headline"><a href="[^"]+">([^<]+)<', html(client, url))
+
+
+def test_a_list_is_kept_until_a_story_joins_leaves_or_moves_in_it(
+    client, make_article, make_section, make_author
+):
+    world, sport = make_section(slug="world"), make_section(slug="sport")
+    ann = make_author(slug="ann")
+    now = timezone.now()
+    make_article(headline="First", section=world, tags=["port"], publish_at=now - timedelta(1))
+    lists = ["/latest/", "/section/world/", "/tag/port/", "/author/ann/"]
+    assert [listed(client, url) for url in lists[:3]] == [["First"], ["First"], ["First"]]
+    assert client.get("/author/ann/").status_code == 404  # no public story bylines Ann yet
+    second = make_article(headline="Second", section=world, authors=[ann], publish_at=now)
+    assert [listed(client, url) for url in lists] == [
+        ["Second", "First"],
+        ["Second", "First"],
+        ["First"],
+        ["Second"],
+    ]
+    second.section = sport
+    second.save()
+    assert listed(client, "/section/world/") == ["First"]
+    assert listed(client, "/section/sport/") == ["Second"]
+    second.publish_at = now - timedelta(2)  # moved below First
+    second.save()
+    assert listed(client, "/latest/") == ["First", "Second"]
+    second.status = Status.WITHDRAWN
+    second.save()
+    assert listed(client, "/latest/") == ["First"]
+    # No public story bylines Ann, nor carries the tag, any longer: neither page is there.
+    assert client.get("/author/ann/").status_code == 404
+    Article.objects.get(headline="First").tags.remove("port")
+    assert client.get("/tag/port/").status_code == 404
+
+
+def test_a_scheduled_story_joins_its_lists_at_its_minute(client, make_article, make_section):
+    world = make_section(slug="world")
+    due = timezone.now() + timedelta(hours=1)
+    make_article(headline="Now", section=world)
+    make_article(headline="Scheduled", section=world, publish_at=due)
+    assert listed(client, "/section/world/") == ["Now"]
+    with time_machine.travel(due + timedelta(seconds=1), tick=False):
+        assert listed(client, "/section/world/") == ["Scheduled", "Now"]
+
+
 def test_a_card_loses_its_photo_when_the_licence_runs_out(client, make_article, make_photo):
     expires = timezone.now() + timedelta(hours=2)
     photo = make_photo(rights_expire_at=expires)

@@ -229,7 +229,7 @@ def test_labels_cost_the_story_page_no_query(
     story = labelled_site[0]
     with django_assert_num_queries(7):  # as pinned in test_views.py
         first = page(client, story.get_absolute_url())
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):
         assert page(client, story.get_absolute_url()) == first
     assert first.count('class="story-label') == 1 + 4  # the story's and its related stories'
 
