@@ -189,16 +189,18 @@ class SearchView(ListView):
         if self.order not in ORDERS:
             self.order = RELEVANCE
         # At most SEARCH_LIMIT narrow rows, read once: the count and the page come from them,
-        # where a count query and a page query would each search again.
-        return list(
-            search(
-                Article.objects.published(),
-                self.query,
-                order=self.order,
-                limit=SEARCH_LIMIT,
-                fields=("pk",),
-            )
+        # where a count query and a page query would each search again. Kept until any public
+        # story changes: on a news day readers ask the same few searches.
+        rows = partial(
+            search,
+            Article.objects.published(),
+            self.query,
+            order=self.order,
+            limit=SEARCH_LIMIT,
+            fields=("pk",),
         )
+        asked = hashlib.blake2b(f"{self.order} {self.query}".encode(), digest_size=16)
+        return kept_value(f"search:{asked.hexdigest()}", lambda: (rows(), ["stories"]))
 
     def get_context_data(self, **kwargs):
         params = {"q": self.query} | ({"sort": NEWEST} if self.order == NEWEST else {})

@@ -14,6 +14,7 @@ from django.utils.http import http_date
 
 from articles import caching
 from articles.models import Status
+from articles.views import SearchView
 
 
 @pytest.fixture(autouse=True)
@@ -216,12 +217,21 @@ def test_signed_in_users_are_never_cached(editor_client, client, make_article):
     assert client.get("/").context is not None
 
 
-def test_search_results_are_not_stored(client, make_article, django_assert_num_queries, warm_site):
+def test_search_pages_are_not_stored(client, make_article, monkeypatch, warm_site):
+    """As many addresses as the queries readers type: each page is built again (from its kept
+    matches and cards)."""
+    built, build = [], SearchView.get_context_data
+
+    def spy(self, **kwargs):
+        built.append(self.request.GET["q"])
+        return build(self, **kwargs)
+
+    monkeypatch.setattr(SearchView, "get_context_data", spy)
     make_article(headline="Harbour reopens")
     warm_site()
-    client.get("/search/?q=harbour")
-    with django_assert_num_queries(1):  # the matches; the cards are kept
-        client.get("/search/?q=harbour")
+    for _ in range(2):
+        assert "Harbour reopens" in client.get("/search/?q=harbour").content.decode()
+    assert built == ["harbour", "harbour"]
 
 
 def test_pages_for_different_hosts_are_kept_apart(client, make_article, settings):

@@ -256,6 +256,26 @@ def test_a_scheduled_story_joins_its_lists_at_its_minute(client, make_article, m
         assert listed(client, "/section/world/") == ["Scheduled", "Now"]
 
 
+def test_search_results_are_kept_until_a_public_story_changes(client, make_article):
+    due = timezone.now() + timedelta(hours=1)
+    make_article(headline="Harbour strike ends", publish_at=due - timedelta(hours=2))
+    scheduled = make_article(headline="Harbour strike anniversary", publish_at=due)
+    draft = make_article(headline="Harbour strike costs", status=Status.DRAFT)
+    assert listed(client, "/search/?q=harbour") == ["Harbour strike ends"]
+    assert listed(client, "/search/?q=strike") == ["Harbour strike ends"]
+    draft.status = Status.PUBLISHED
+    draft.save()
+    assert listed(client, "/search/?q=harbour") == ["Harbour strike costs", "Harbour strike ends"]
+    draft.status = Status.WITHDRAWN
+    draft.save()
+    assert listed(client, "/search/?q=harbour") == ["Harbour strike ends"]
+    with time_machine.travel(due + timedelta(seconds=1), tick=False):
+        assert listed(client, "/search/?q=strike&sort=newest") == [
+            scheduled.headline,
+            "Harbour strike ends",
+        ]
+
+
 def test_a_card_loses_its_photo_when_the_licence_runs_out(client, make_article, make_photo):
     expires = timezone.now() + timedelta(hours=2)
     photo = make_photo(rights_expire_at=expires)
