@@ -31,8 +31,9 @@ are always read from the cache itself.
 Anonymous readers get `Cache-Control: public` with a short max-age, an ETag, a Last-Modified
 and 304s; signed-in users get `private, no-store`. **Pieces** (`kept_pieces()`) are each
 story's cards and its part of its page, for the pages built afresh: a change to one story draws
-only its own again. `kept_value()` keeps what a page works out before drawing (a story's
-related stories, a front's arrangement) with the names it was built from.
+only its own again. `kept_value()` keeps what a page works out before drawing (the story or
+list at an address, a list's page of stories, a search's matches, a story's related stories, a
+front's arrangement) with the names it was built from.
 """
 
 import functools
