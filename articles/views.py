@@ -221,7 +221,8 @@ class SearchView(ListView):
 
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
-    # The story's own part of its page is kept until it changes (articles.caching).
+    # The story's own part of its page, and which stories are related, are kept until they
+    # change (articles.caching); not in a preview.
     keep_story = True
 
     def get_object(self, queryset=None):
@@ -263,8 +264,11 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        # Worked out again only when the story, its section or one of its tags changes.
-        names, related_ids = kept_value(f"related:{article.pk}", lambda: self.related(article))
+        if self.keep_story:
+            # Worked out again only when the story, its section or one of its tags changes.
+            names, related_ids = kept_value(f"related:{article.pk}", lambda: self.related(article))
+        else:  # a preview: a draft's changes name nothing, so nothing kept would follow them
+            names, related_ids = self.related(article)[0]
         related = [Card(Story(pk), level=3, brief=True) for pk in related_ids]
         shows(self.request, *names, *(card.name for card in related))
         cards = draw_cards(related, load=partial(Article.objects.cards_by_id, bylines=False))

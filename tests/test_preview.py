@@ -40,3 +40,18 @@ def test_nobody_else_learns_the_story_exists(client, draft, make_user, who):
 def test_the_public_address_stays_not_found_while_unpublished(client, draft, editor):
     client.force_login(editor)
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_the_preview_shows_the_related_stories_of_the_draft_as_it_is_now(
+    client, draft, writer, make_article
+):
+    make_article(headline="Port news", tags=["port"])
+    make_article(headline="Harbour news", tags=["harbour"])
+    client.force_login(writer)
+    draft.tags.add("port")
+    html = preview(client, draft).content.decode()
+    assert "Port news" in html and "Harbour news" not in html
+    # A draft's changes show readers nothing, so nothing kept tells of them: drawn afresh.
+    draft.tags.set(["harbour"])
+    html = preview(client, draft).content.decode()
+    assert "Harbour news" in html and "Port news" not in html
