@@ -200,14 +200,14 @@ def kept_pieces(pieces, draw, *, keep=True):
     return [mark_safe(found.get(key, "")) for key, _ in pieces]
 
 
-def kept_value(key, build):
+def kept_value(key, build, *, keep=True):
     """A value kept until a name it shows changes: `build()` returns it with those names, or
     raises (nothing is kept).
 
     For what a page works out before it draws anything, when which names it shows depends on
     the data itself (a story's related stories follow its tags).
     """
-    if not settings.NEWSROOM_STORE_PIECES:
+    if not (keep and settings.NEWSROOM_STORE_PIECES):  # `keep=False`: a preview, as for pieces
         return build()[0]
     stored_as = f"{PREFIX}piece:{_edition()}:{key}"
     read = cache.get_many([stored_as, SCHEDULE, _token_key(DONE)])

@@ -264,11 +264,11 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        if self.keep_story:
-            # Worked out again only when the story, its section or one of its tags changes.
-            names, related_ids = kept_value(f"related:{article.pk}", lambda: self.related(article))
-        else:  # a preview: a draft's changes name nothing, so nothing kept would follow them
-            names, related_ids = self.related(article)[0]
+        # Worked out again only when the story, its section or one of its tags changes; in a
+        # preview always, as a draft's changes name nothing.
+        names, related_ids = kept_value(
+            f"related:{article.pk}", lambda: self.related(article), keep=self.keep_story
+        )
         related = [Card(Story(pk), level=3, brief=True) for pk in related_ids]
         shows(self.request, *names, *(card.name for card in related))
         cards = draw_cards(related, load=partial(Article.objects.cards_by_id, bylines=False))
